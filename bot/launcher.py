@@ -1,0 +1,171 @@
+"""``relais up``: the whole stack on one machine — Redis, Rasa, the action server and the gateway.
+
+Anything the user configured in the environment wins; anything missing gets
+an embedded default: a private ``redis-server`` with an append-only file under
+``var/redis`` (so restarts lose nothing), and sandbox mode (a local outbox in
+place of the Send API, generated secrets in ``var/sandbox.env``) when no page
+access token is set. Ctrl-C stops every process.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bot.errors import ConfigError
+from bot.training import ROOT, ensure_model, rasa_env
+
+VAR = ROOT / "var"
+APP_BIN = ROOT / ".venv" / "app" / "bin"
+RASA_BIN = ROOT / ".venv" / "rasa" / "bin"
+SANDBOX_ENV = VAR / "sandbox.env"
+
+
+@dataclass
+class Stack:
+    env: dict[str, str]
+    procs: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
+
+    def start(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> None:
+        log_path = VAR / "log" / f"{name}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        out = open(log_path, "ab")
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env or self.env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        self.procs.append((name, proc))
+
+    def check_alive(self) -> None:
+        for name, proc in self.procs:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited with code {proc.returncode}; see var/log/{name}.log")
+
+    def stop(self) -> None:
+        for name, proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for name, proc in reversed(self.procs):
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            print(f"  stopped {name}")
+
+
+def wait_http(stack: Stack, url: str, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        stack.check_alive()
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status < 500:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {timeout_s:.0f}s")
+
+
+def load_sandbox_secrets() -> dict[str, str]:
+    """Secrets for sandbox mode: generated once, kept in var/sandbox.env (never committed)."""
+    if SANDBOX_ENV.exists():
+        pairs = (line.split("=", 1) for line in SANDBOX_ENV.read_text().splitlines() if "=" in line)
+        return {k: v for k, v in pairs}
+    values = {
+        "MESSENGER_APP_SECRET": secrets.token_hex(16),
+        "MESSENGER_VERIFY_TOKEN": secrets.token_urlsafe(16),
+        "MESSENGER_PAGE_ACCESS_TOKEN": "sandbox-" + secrets.token_urlsafe(24),
+    }
+    VAR.mkdir(exist_ok=True)
+    SANDBOX_ENV.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
+    SANDBOX_ENV.chmod(0o600)
+    return values
+
+
+def stack_env(base: dict[str, str]) -> tuple[dict[str, str], bool, bool]:
+    """The environment every process gets; also whether Redis and the Send API are embedded."""
+    env = dict(base)
+    env.setdefault("RELAIS_PORT", "8080")
+    env.setdefault("RASA_PORT", "5005")
+    env.setdefault("ACTIONS_PORT", "5055")
+    own_redis = not env.get("REDIS_URL")
+    if own_redis:
+        env["REDIS_URL"] = f"redis://127.0.0.1:{env.get('RELAIS_REDIS_PORT', '6380')}/0"
+    sandbox = not env.get("MESSENGER_PAGE_ACCESS_TOKEN")
+    if sandbox:
+        env.update(load_sandbox_secrets())
+        env["GRAPH_API_BASE"] = f"http://127.0.0.1:{env['RELAIS_PORT']}/sandbox/graph"
+        env["RELAIS_SANDBOX"] = "true"
+    env["RASA_URL"] = f"http://127.0.0.1:{env['RASA_PORT']}"
+    redis = urlparse(env["REDIS_URL"])
+    if redis.scheme not in ("redis", "rediss"):
+        raise ConfigError("REDIS_URL must be a redis:// URL for the Rasa tracker store")
+    env.update(
+        RELAIS_ACTION_URL=f"http://127.0.0.1:{env['ACTIONS_PORT']}/webhook",
+        RASA_REDIS_HOST=redis.hostname or "127.0.0.1",
+        RASA_REDIS_PORT=str(redis.port or 6379),
+        RASA_REDIS_DB=(redis.path or "/0").lstrip("/") or "0",
+        RASA_REDIS_PASSWORD=redis.password or "",
+    )
+    return env, own_redis, sandbox
+
+
+def up() -> int:
+    env, own_redis, sandbox = stack_env(dict(os.environ))
+    env.update({k: v for k, v in rasa_env().items() if k in ("RASA_TELEMETRY_ENABLED", "TF_CPP_MIN_LOG_LEVEL")})
+    stack = Stack(env)
+    stop = False
+
+    def on_signal(signum, frame):
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        if own_redis:
+            port = env["REDIS_URL"].rsplit(":", 1)[1].split("/")[0]
+            (VAR / "redis").mkdir(parents=True, exist_ok=True)
+            stack.start("redis", ["redis-server", "--bind", "127.0.0.1", "--port", port, "--dir", str(VAR / "redis"),
+                                  "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""])
+        model = ensure_model()
+        stack.start("actions", [str(APP_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+                                "--port", env["ACTIONS_PORT"]])
+        stack.start("rasa", [str(RASA_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1",
+                             "--port", env["RASA_PORT"], "--model", str(model), "--endpoints", "endpoints.yml",
+                             "--credentials", "credentials.yml"], {**env, "PYTHONPATH": str(ROOT)})
+        stack.start("gateway", [str(APP_BIN / "relais"), "gateway"])
+        print("Starting Relais (logs in var/log/) …", flush=True)
+        wait_http(stack, f"http://127.0.0.1:{env['ACTIONS_PORT']}/health", 60)
+        wait_http(stack, f"http://127.0.0.1:{env['RASA_PORT']}/status", 180)
+        wait_http(stack, f"http://127.0.0.1:{env['RELAIS_PORT']}/healthz", 30)
+        print(f"""
+Relais is up.
+  Messenger webhook  http://127.0.0.1:{env['RELAIS_PORT']}/webhooks/messenger
+  Rasa server        {env['RASA_URL']}   (model {model.name})
+  Action server      http://127.0.0.1:{env['ACTIONS_PORT']}
+  Redis              {env['REDIS_URL'].split('@')[-1]}{'  (embedded, data in var/redis)' if own_redis else ''}
+  Send API           {env.get('GRAPH_API_BASE', 'https://graph.facebook.com')}{'  (sandbox outbox)' if sandbox else ''}
+Try it:  .venv/app/bin/relais try "Bonjour, vous êtes ouverts le dimanche ?"
+Ctrl-C stops everything.""", flush=True)
+        while not stop:
+            stack.check_alive()
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    except RuntimeError as exc:
+        print(f"relais: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        print("Stopping Relais …", flush=True)
+        stack.stop()
+    return 0

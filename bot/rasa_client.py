@@ -1,0 +1,59 @@
+"""Client for the Rasa server's REST channel: one fan message in, the drafted reply out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from bot.errors import RasaError
+
+log = logging.getLogger("relais.rasa")
+
+
+@dataclass(slots=True)
+class Draft:
+    """What Rasa and its custom actions made of one fan message.
+
+    ``texts`` are the bot utterances in order; ``meta`` merges the ``relais``
+    blocks the custom actions attach (intent, confidence, language, …).
+    """
+
+    texts: list[str] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(t for t in self.texts if t.strip())
+
+
+class RasaClient:
+    def __init__(self, session: aiohttp.ClientSession, base_url: str, timeout_s: float = 30.0) -> None:
+        self.session = session
+        self.url = base_url.rstrip("/") + "/webhooks/rest/webhook"
+        self.timeout = aiohttp.ClientTimeout(total=timeout_s)
+
+    async def draft(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> Draft:
+        body = {"sender": conversation_id, "message": text, "metadata": metadata}
+        try:
+            async with self.session.post(self.url, json=body, timeout=self.timeout) as resp:
+                if resp.status != 200:
+                    raise RasaError(f"Rasa answered HTTP {resp.status}")
+                messages = await resp.json()
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise RasaError(f"Rasa unreachable: {type(exc).__name__}") from exc
+        if not isinstance(messages, list):
+            raise RasaError("Rasa answered something other than a list")
+        draft = Draft()
+        for message in messages:
+            if not isinstance(message, dict):
+                continue
+            if isinstance(message.get("text"), str):
+                draft.texts.append(message["text"])
+            custom = message.get("custom")
+            if isinstance(custom, dict) and isinstance(custom.get("relais"), dict):
+                draft.meta.update(custom["relais"])
+        return draft

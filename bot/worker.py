@@ -1,0 +1,172 @@
+"""The worker: takes fans' messages off the stream, drafts a reply with Rasa, routes and sends it.
+
+Guarantees, with any number of workers on one Redis:
+* a message is acknowledged only once its reply was sent, or it was recorded
+  as held, escalated or failed (never dropped);
+* a conversation's messages are handled in the order the fan sent them
+  (per-conversation sequence numbers and a per-conversation lock);
+* a message is never answered twice: the ledger remembers each state, and a
+  message whose send may already have gone out is held for a CM instead of
+  being resent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+
+from bot.errors import RasaError, SendError
+from bot.language import detect_language
+from bot.ledger import FINAL_STATES, Ledger
+from bot.messages import InboundMessage, OutboundReply
+from bot.policy import SEND, decide
+from bot.queue import Delivery, InboundQueue
+from bot.rasa_client import Draft, RasaClient
+from bot.send import MessengerSender
+
+log = logging.getLogger("relais.worker")
+
+REVIEW_STREAM = "relais:review"
+
+
+def rasa_text(message: InboundMessage) -> str:
+    """What Rasa should read: a button's ``/intent`` payload as is, otherwise what the fan wrote."""
+    if message.payload and message.payload.startswith("/"):
+        return message.payload
+    return message.text
+
+
+class Worker:
+    def __init__(self, queue: InboundQueue, ledger: Ledger, rasa: RasaClient, sender: MessengerSender,
+                 *, consumer: str, concurrency: int = 4, claim_idle_ms: int = 30_000,
+                 rasa_attempts: int = 3) -> None:
+        self.queue = queue
+        self.ledger = ledger
+        self.rasa = rasa
+        self.sender = sender
+        self.consumer = consumer
+        self.concurrency = concurrency
+        self.claim_idle_ms = claim_idle_ms
+        self.order_wait_s = 3 * claim_idle_ms / 1000
+        self.rasa_attempts = rasa_attempts
+
+    async def run(self) -> None:
+        """Consume until cancelled."""
+        await self.queue.ensure_group()
+        await asyncio.gather(*(self._loop(f"{self.consumer}-{i}") for i in range(self.concurrency)))
+
+    async def _loop(self, consumer: str) -> None:
+        next_claim = 0.0
+        while True:
+            try:
+                deliveries: list[Delivery] = []
+                if time.monotonic() >= next_claim:
+                    deliveries = await self.queue.claim_stale(consumer, self.claim_idle_ms)
+                    next_claim = time.monotonic() + self.claim_idle_ms / 2000
+                if not deliveries:
+                    deliveries = await self.queue.read(consumer, count=1, block_ms=1000)
+                for delivery in deliveries:
+                    await self.handle(delivery)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # keep consuming; the entry stays pending and is claimed again
+                log.exception("worker %s failed on an entry; it will be retried", consumer)
+                await asyncio.sleep(1)
+
+    async def handle(self, delivery: Delivery) -> None:
+        message, seq = delivery.message, delivery.seq
+        conv = message.conversation_id
+        token = uuid.uuid4().hex
+        deadline = time.monotonic() + self.order_wait_s
+        delay = 0.005
+        while True:
+            if await self.ledger.try_lock(conv, token):
+                done = await self.ledger.done_seq(conv)
+                if done >= seq:  # handled already, by us before a crash or by another worker
+                    await self.ledger.unlock(conv, token)
+                    await self.queue.ack(delivery)
+                    return
+                if done == seq - 1:
+                    break
+                if time.monotonic() > deadline:
+                    log.warning("earlier message of a conversation still missing after %.0fs; going on",
+                                self.order_wait_s)
+                    break
+                await self.ledger.unlock(conv, token)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.2)
+        try:
+            await self._process(message)
+            await self.ledger.advance(conv, seq)
+        finally:
+            await self.ledger.unlock(conv, token)
+        await self.queue.ack(delivery)
+
+    async def _draft(self, message: InboundMessage) -> Draft | None:
+        metadata = {
+            "platform": message.platform,
+            "language": detect_language(message.text),
+            "message_id": message.message_id,
+            "page_id": message.page_id,
+            "sender_id": message.sender_id,
+            "kind": message.kind,
+            "attachments": list(message.attachments),
+        }
+        for attempt in range(1, self.rasa_attempts + 1):
+            try:
+                return await self.rasa.draft(message.conversation_id, rasa_text(message), metadata)
+            except RasaError as exc:
+                log.warning("Rasa attempt %d failed: %s", attempt, exc.public)
+                if attempt < self.rasa_attempts:
+                    await asyncio.sleep(0.5 * attempt)
+        return None
+
+    async def _process(self, message: InboundMessage) -> None:
+        state = await self.ledger.state(message)
+        status = state.get("status")
+        if status in FINAL_STATES:
+            return
+        if status == "sending":  # a previous worker died mid-send: it may have gone out
+            await self._hold(message, Draft(state.get("texts", []), state.get("meta", {})),
+                             "hold", ["send_outcome_unknown"])
+            return
+        if status == "drafted":
+            draft = Draft(state.get("texts", []), state.get("meta", {}))
+        else:
+            draft = await self._draft(message)
+            if draft is None:
+                await self._hold(message, Draft(), "hold", ["nlu_unavailable"])
+                return
+            await self.ledger.set_state(message, status="drafted", texts=draft.texts, meta=draft.meta)
+
+        decision = decide(message, draft)
+        if decision.route != SEND:
+            await self._hold(message, draft, decision.route, decision.reasons)
+            return
+        reply = OutboundReply(message.platform, message.page_id, message.sender_id, draft.text,
+                              in_reply_to=message.message_id, metadata=draft.meta)
+        await self.ledger.set_state(message, status="sending")
+        try:
+            ids = await self.sender.send(reply)
+        except SendError as exc:
+            log.error("reply could not be delivered: %s", exc.public)
+            await self.ledger.record_outcome(message, "failed", decision.reasons + [exc.public],
+                                             {"draft": draft.text, "meta": draft.meta})
+            return
+        await self.ledger.record_outcome(message, "sent", decision.reasons,
+                                         {"platform_ids": ids, "meta": draft.meta})
+
+    async def _hold(self, message: InboundMessage, draft: Draft, route: str, reasons: list[str]) -> None:
+        """Record a message a CM must look at, with the draft if there is one."""
+        status = "escalated" if route == "escalate" else "held"
+        await self.ledger.record_outcome(message, status, reasons, {"draft": draft.text, "meta": draft.meta})
+        await self.ledger.redis.xadd(REVIEW_STREAM, {
+            "conversation": message.conversation_id,
+            "message_id": message.message_id,
+            "route": status,
+            "reasons": ",".join(reasons),
+            "text": message.text,
+            "draft": draft.text,
+        })

@@ -1,0 +1,1 @@
+"""Platform webhooks: verify, translate to neutral InboundMessages, enqueue, answer 200."""
