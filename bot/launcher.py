@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -32,11 +33,14 @@ SANDBOX_ENV = VAR / "sandbox.env"
 
 @dataclass
 class Stack:
+    """Child processes started together, each logging to ``log_dir/NAME.log``, stopped in reverse order."""
+
     env: dict[str, str]
+    log_dir: Path = VAR / "log"
     procs: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
 
     def start(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> None:
-        log_path = VAR / "log" / f"{name}.log"
+        log_path = self.log_dir / f"{name}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         out = open(log_path, "ab")
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env or self.env, stdout=out, stderr=subprocess.STDOUT,
@@ -46,7 +50,7 @@ class Stack:
     def check_alive(self) -> None:
         for name, proc in self.procs:
             if proc.poll() is not None:
-                raise RuntimeError(f"{name} exited with code {proc.returncode}; see var/log/{name}.log")
+                raise RuntimeError(f"{name} exited with code {proc.returncode}; see {self.log_dir / name}.log")
 
     def stop(self) -> None:
         for name, proc in reversed(self.procs):
@@ -67,13 +71,24 @@ def wait_http(stack: Stack, url: str, timeout_s: float) -> None:
     while time.monotonic() < deadline:
         stack.check_alive()
         try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status < 500:
-                    return
+            with urllib.request.urlopen(url, timeout=2):
+                return  # 2xx: up (Rasa answers 409 on /status until its model is loaded)
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.5)
     raise RuntimeError(f"{url} did not answer within {timeout_s:.0f}s")
+
+
+def wait_tcp(stack: Stack, host: str, port: int, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        stack.check_alive()
+        try:
+            socket.create_connection((host, port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {host}:{port} after {timeout_s:.0f}s")
 
 
 def load_sandbox_secrets() -> dict[str, str]:
@@ -107,17 +122,31 @@ def stack_env(base: dict[str, str]) -> tuple[dict[str, str], bool, bool]:
         env["GRAPH_API_BASE"] = f"http://127.0.0.1:{env['RELAIS_PORT']}/sandbox/graph"
         env["RELAIS_SANDBOX"] = "true"
     env["RASA_URL"] = f"http://127.0.0.1:{env['RASA_PORT']}"
-    redis = urlparse(env["REDIS_URL"])
-    if redis.scheme not in ("redis", "rediss"):
-        raise ConfigError("REDIS_URL must be a redis:// URL for the Rasa tracker store")
-    env.update(
-        RELAIS_ACTION_URL=f"http://127.0.0.1:{env['ACTIONS_PORT']}/webhook",
-        RASA_REDIS_HOST=redis.hostname or "127.0.0.1",
-        RASA_REDIS_PORT=str(redis.port or 6379),
-        RASA_REDIS_DB=(redis.path or "/0").lstrip("/") or "0",
-        RASA_REDIS_PASSWORD=redis.password or "",
-    )
+    env.update(rasa_endpoint_env(env["REDIS_URL"], f"http://127.0.0.1:{env['ACTIONS_PORT']}/webhook"))
     return env, own_redis, sandbox
+
+
+def rasa_endpoint_env(redis_url: str, action_url: str) -> dict[str, str]:
+    """The variables ``endpoints.yml`` reads: action server, and Redis for trackers and locks."""
+    redis = urlparse(redis_url)
+    if redis.scheme != "redis":
+        raise ConfigError("REDIS_URL must be a redis:// URL for the Rasa tracker and lock stores")
+    return {
+        "RELAIS_ACTION_URL": action_url,
+        "RASA_REDIS_HOST": redis.hostname or "127.0.0.1",
+        "RASA_REDIS_PORT": str(redis.port or 6379),
+        "RASA_REDIS_DB": (redis.path or "/0").lstrip("/") or "0",
+        "RASA_REDIS_PASSWORD": redis.password or "",
+    }
+
+
+def actions_command(port: str) -> list[str]:
+    return [str(APP_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", port]
+
+
+def rasa_command(port: str, model: Path) -> list[str]:
+    return [str(RASA_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "--port", port,
+            "--model", str(model), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
 
 
 def up() -> int:
@@ -137,12 +166,10 @@ def up() -> int:
             (VAR / "redis").mkdir(parents=True, exist_ok=True)
             stack.start("redis", ["redis-server", "--bind", "127.0.0.1", "--port", port, "--dir", str(VAR / "redis"),
                                   "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""])
+            wait_tcp(stack, "127.0.0.1", int(port), 15)
         model = ensure_model()
-        stack.start("actions", [str(APP_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                                "--port", env["ACTIONS_PORT"]])
-        stack.start("rasa", [str(RASA_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1",
-                             "--port", env["RASA_PORT"], "--model", str(model), "--endpoints", "endpoints.yml",
-                             "--credentials", "credentials.yml"], {**env, "PYTHONPATH": str(ROOT)})
+        stack.start("actions", actions_command(env["ACTIONS_PORT"]))
+        stack.start("rasa", rasa_command(env["RASA_PORT"], model), {**env, "PYTHONPATH": str(ROOT)})
         stack.start("gateway", [str(APP_BIN / "relais"), "gateway"])
         print("Starting Relais (logs in var/log/) …", flush=True)
         wait_http(stack, f"http://127.0.0.1:{env['ACTIONS_PORT']}/health", 60)

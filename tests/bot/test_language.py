@@ -1,0 +1,30 @@
+import pytest
+
+from bot.language import detect_language
+
+
+@pytest.mark.parametrize("text", [
+    "Bonjour, vous êtes ouverts le dimanche ?",
+    "slt c koi les frais de livraison stp",
+    "ou est ma commande svp",
+    "Je voudrais retourner un plaid",
+    "MERCI !!!",
+])
+def test_french(text):
+    assert detect_language(text) == "fr"
+
+
+@pytest.mark.parametrize("text", [
+    "Hi, where is my order?",
+    "do u ship to belgium pls",
+    "Thanks a lot, have a nice day",
+    "I want to return a candle",
+    "WHERE IS MY REFUND",
+])
+def test_english(text):
+    assert detect_language(text) == "en"
+
+
+def test_no_sign_falls_back_to_brand_default():
+    assert detect_language("👍", default="fr") == "fr"
+    assert detect_language("BR-204518", default="en") == "en"

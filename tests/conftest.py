@@ -1,0 +1,102 @@
+"""Shared fixtures: a real redis-server, the real Rasa server and action server, a fake Graph API.
+
+The Rasa server and the action server are started once per session from the
+trained model (``relais train`` runs before the suite); the gateway under test
+is the real aiohttp app served on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from aiohttp.test_utils import TestClient
+from redis.asyncio import Redis
+
+from bot.launcher import Stack, actions_command, rasa_command, rasa_endpoint_env, wait_http, wait_tcp
+from bot.training import ensure_model, rasa_env
+from tests.fakes.graph_api import FakeGraphAPI
+from tests.helpers import PAGE_TOKEN, free_port, make_settings, serve
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private redis-server for the session (db 0: Relais, db 1: Rasa trackers)."""
+    port = free_port()
+    data = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", str(data),
+                             "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    stack = Stack({}, log_dir=data)
+    stack.procs.append(("redis", proc))
+    wait_tcp(stack, "127.0.0.1", port, 15)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest_asyncio.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url)
+    await client.flushdb()
+    yield client
+    await client.aclose()
+
+
+@dataclass
+class RasaStack:
+    rasa_url: str
+    actions_url: str
+    logs: Path
+
+
+@pytest.fixture(scope="session")
+def rasa_stack(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
+    model = ensure_model()
+    actions_port, rasa_port = str(free_port()), str(free_port())
+    logs = tmp_path_factory.mktemp("stack-logs")
+    env = {**rasa_env(), **rasa_endpoint_env(redis_url.rsplit("/", 1)[0] + "/1",
+                                               f"http://127.0.0.1:{actions_port}/webhook")}
+    stack = Stack(env, log_dir=logs)
+    stack.start("actions", actions_command(actions_port))
+    stack.start("rasa", rasa_command(rasa_port, model))
+    try:
+        wait_http(stack, f"http://127.0.0.1:{actions_port}/health", 90)
+        wait_http(stack, f"http://127.0.0.1:{rasa_port}/status", 300)
+    except RuntimeError:
+        for log in logs.glob("*.log"):
+            print(f"--- {log.name}\n{log.read_text()[-4000:]}")
+        stack.stop()
+        raise
+    yield RasaStack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", logs)
+    stack.stop()
+
+
+@pytest_asyncio.fixture
+async def graph() -> AsyncIterator[FakeGraphAPI]:
+    fake = FakeGraphAPI(token=PAGE_TOKEN)
+    fake.url = await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest_asyncio.fixture
+async def webhook_only(redis: Redis, redis_url: str) -> AsyncIterator[TestClient]:
+    """The gateway with no worker: for what the webhook itself accepts or refuses."""
+    client = await serve(make_settings(redis_url, run_worker=False))
+    yield client
+    await client.close()
+
+
+@pytest_asyncio.fixture
+async def gateway(redis: Redis, redis_url: str, rasa_stack: RasaStack, graph: FakeGraphAPI) -> AsyncIterator[TestClient]:
+    """The whole gateway (webhook + workers) wired to the real Rasa and the fake Graph API."""
+    client = await serve(make_settings(redis_url, rasa_url=rasa_stack.rasa_url, graph_api_base=graph.url))
+    yield client
+    await client.close()
