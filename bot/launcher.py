@@ -153,13 +153,14 @@ def up() -> int:
     env, own_redis, sandbox = stack_env(dict(os.environ))
     env.update({k: v for k, v in rasa_env().items() if k in ("RASA_TELEMETRY_ENABLED", "TF_CPP_MIN_LOG_LEVEL")})
     stack = Stack(env)
-    stop = False
 
     def on_signal(signum, frame):
-        nonlocal stop
-        stop = True
+        raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_signal)
+    # Ctrl-C, kill and a closed terminal all stop the stack, even where the
+    # shell started us with SIGINT ignored (background jobs).
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
     try:
         if own_redis:
             port = env["REDIS_URL"].rsplit(":", 1)[1].split("/")[0]
@@ -184,7 +185,7 @@ Relais is up.
   Send API           {env.get('GRAPH_API_BASE', 'https://graph.facebook.com')}{'  (sandbox outbox)' if sandbox else ''}
 Try it:  .venv/app/bin/relais try "Bonjour, vous êtes ouverts le dimanche ?"
 Ctrl-C stops everything.""", flush=True)
-        while not stop:
+        while True:
             stack.check_alive()
             time.sleep(0.5)
     except KeyboardInterrupt:
@@ -193,6 +194,8 @@ Ctrl-C stops everything.""", flush=True)
         print(f"relais: {exc}", file=sys.stderr)
         return 1
     finally:
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not abandon the children
         print("Stopping Relais …", flush=True)
         stack.stop()
     return 0
