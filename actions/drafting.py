@@ -6,6 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.analysis import meta_from_parse
 from bot.language import detect_language
 
 SUPPORTED_LANGUAGES = ("fr", "en")
@@ -34,20 +35,26 @@ def response_for(intent: str) -> str:
     return "utter_default" if intent in ("nlu_fallback", "") else f"utter_{intent}"
 
 
-def reply_meta(tracker: Tracker, response: str, **extra: Any) -> dict[str, Any]:
-    """The ``relais`` block attached to a draft: what the gateway needs to route it."""
-    intent = tracker.latest_message.get("intent") or {}
-    ranking = tracker.latest_message.get("intent_ranking") or []
-    name = intent.get("name") or ""
-    meta: dict[str, Any] = {
-        "intent": name,
-        "confidence": round(float(intent.get("confidence") or 0.0), 4),
-        "language": fan_language(tracker),
-        "response": response,
-        "ranking": [{"name": r.get("name"), "confidence": round(float(r.get("confidence") or 0), 4)}
-                    for r in ranking[:3]],
-    }
-    if name in HUMAN_INTENTS:
-        meta["route_hint"] = "escalate"
-    meta.update(extra)
+def render(domain: dict[str, Any], response: str, language: str) -> str:
+    """The text of a domain response in ``language`` (its variation without condition as fallback)."""
+    fallback = ""
+    for variation in (domain.get("responses") or {}).get(response) or []:
+        conditions = variation.get("condition") or []
+        if not conditions:
+            fallback = fallback or variation.get("text", "")
+        elif any(c.get("name") == "language" and c.get("value") == language for c in conditions):
+            return variation.get("text", "")
+    return fallback
+
+
+def reply_meta(tracker: Tracker, domain: dict[str, Any], response: str, **extra: Any) -> dict[str, Any]:
+    """The ``relais`` block attached to a draft: what the gateway needs to route it.
+
+    ``holding`` is the honest message the fan gets if the gateway hands the
+    conversation to a person instead of sending the draft.
+    """
+    language = fan_language(tracker)
+    meta = meta_from_parse(tracker.latest_message, language)
+    holding = response if meta["intent"] in HUMAN_INTENTS else "utter_handoff"
+    meta.update(response=response, holding=render(domain, holding, language), **extra)
     return meta

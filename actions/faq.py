@@ -21,5 +21,5 @@ class ActionDraftReply(Action):
         response = response_for(intent)
         if response not in (domain.get("responses") or {}):
             response = "utter_default"
-        dispatcher.utter_message(response=response, json_message={"relais": reply_meta(tracker, response)})
+        dispatcher.utter_message(response=response, json_message={"relais": reply_meta(tracker, domain, response)})
         return []

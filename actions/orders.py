@@ -36,10 +36,10 @@ class ActionOrderStatus(Action):
         number = normalise_order_number(entity or tracker.latest_message.get("text") or "")
         if number is None:
             dispatcher.utter_message(response="utter_ask_order_number",
-                                     json_message={"relais": reply_meta(tracker, "utter_ask_order_number")})
+                                     json_message={"relais": reply_meta(tracker, domain, "utter_ask_order_number")})
             return []
         language = fan_language(tracker)
         response, values = order_reply(self.store.get(number), number, language)
         dispatcher.utter_message(response=response, **values,
-                                 json_message={"relais": reply_meta(tracker, response, order_number=number)})
+                                 json_message={"relais": reply_meta(tracker, domain, response, order_number=number)})
         return [SlotSet("order_number", number)]

@@ -18,11 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.launcher import Stack, actions_command, rasa_command, rasa_endpoint_env, wait_http, wait_tcp
-from bot.training import ensure_model, rasa_env
+from benchmarks.stack import start_backends
 from bot.tryit import messenger_event
 from tests.fakes.graph_api import FakeGraphAPI
-from tests.helpers import PAGE_TOKEN, free_port, make_settings, post_signed, serve
+from tests.helpers import PAGE_TOKEN, make_settings, post_signed, serve
 
 QUESTIONS = [
     "Bonjour, vous êtes ouverts le dimanche ?",
@@ -34,21 +33,6 @@ QUESTIONS = [
     "merci beaucoup !",
     "is the linen throw back in stock?",
 ]
-
-
-def start_backends(workdir: Path) -> tuple[Stack, str, str]:
-    redis_port, actions_port, rasa_port = free_port(), str(free_port()), str(free_port())
-    redis_url = f"redis://127.0.0.1:{redis_port}/0"
-    env = {**rasa_env(), **rasa_endpoint_env(redis_url.replace("/0", "/1"), f"http://127.0.0.1:{actions_port}/webhook")}
-    stack = Stack(env, log_dir=workdir)
-    stack.start("redis", ["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port), "--dir", str(workdir),
-                          "--save", "", "--appendonly", "no"])
-    wait_tcp(stack, "127.0.0.1", redis_port, 15)
-    stack.start("actions", actions_command(actions_port))
-    stack.start("rasa", rasa_command(rasa_port, ensure_model()))
-    wait_http(stack, f"http://127.0.0.1:{actions_port}/health", 90)
-    wait_http(stack, f"http://127.0.0.1:{rasa_port}/status", 300)
-    return stack, redis_url, f"http://127.0.0.1:{rasa_port}"
 
 
 async def measure(redis_url: str, rasa_url: str, count: int) -> list[float]:

@@ -13,8 +13,9 @@ from redis.asyncio import Redis
 
 from bot import sandbox
 from bot.errors import RelaisError
-from bot.keys import HTTP, QUEUE, REDIS, SETTINGS
+from bot.keys import HTTP, POLICY, QUEUE, REDIS, SETTINGS
 from bot.ledger import Ledger
+from bot.policy import PolicyConfig
 from bot.queue import InboundQueue
 from bot.rasa_client import RasaClient
 from bot.send import MessengerSender
@@ -63,6 +64,7 @@ async def _worker_ctx(app: web.Application) -> AsyncIterator[None]:
         RasaClient(app[HTTP], settings.rasa_url, settings.rasa_timeout_s),
         MessengerSender(app[HTTP], settings.send_api_url, settings.messenger_page_access_token,
                         attempts=settings.send_attempts, timeout_s=settings.send_timeout_s),
+        app[POLICY],
         consumer=settings.consumer,
         concurrency=settings.worker_concurrency,
         claim_idle_ms=settings.claim_idle_ms,
@@ -82,6 +84,7 @@ async def health(request: web.Request) -> web.Response:
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[errors_to_http], client_max_size=2 * 1024 * 1024)
     app[SETTINGS] = settings
+    app[POLICY] = PolicyConfig.load(settings.policy_file)  # fails fast, naming the bad key
     app.cleanup_ctx.extend([_redis_ctx, _http_ctx, _worker_ctx])
     app.router.add_get("/healthz", health)
     messenger.add_routes(app)

@@ -1,4 +1,4 @@
-"""The ``relais`` command: ``up``, ``gateway``, ``try``, ``train``."""
+"""The ``relais`` command: ``up``, ``gateway``, ``try``, ``train``, ``eval``, ``queue``, ``resume``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ def _gateway(args: argparse.Namespace) -> int:
     from bot.settings import load_settings
 
     settings = load_settings()
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    # The access log leaves out query strings: the Send API stand-in receives the token there.
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
+                access_log_format='%a "%m %U" %s %b %Tfs')
     return 0
 
 
@@ -49,6 +51,72 @@ def _try(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rasa_url(args: argparse.Namespace) -> str:
+    import os
+
+    return args.rasa_url or os.environ.get("RASA_URL") or "http://127.0.0.1:5005"
+
+
+def _eval(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+
+    from bot import evaluation
+    from bot.policy import PolicyConfig
+
+    rows = evaluation.read_rows(args.file)
+    policy = PolicyConfig.load(args.policy) if args.policy else PolicyConfig.load()
+    predictions = asyncio.run(evaluation.predict([r["text"] for r in rows], _rasa_url(args), policy))
+    result = evaluation.evaluate(rows, predictions)
+    print(json.dumps(result, indent=2) if args.json else evaluation.format_text(result))
+    return 0
+
+
+async def _with_redis(fn):
+    import aiohttp
+    from redis.asyncio import Redis
+
+    import os
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6380/0"
+    redis = Redis.from_url(url)
+    try:
+        async with aiohttp.ClientSession() as session:
+            return await fn(redis, session)
+    finally:
+        await redis.aclose()
+
+
+def _resume(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.cm_queue import CMQueue
+    from bot.handoff import Handoff
+    from bot.rasa_client import RasaClient
+
+    async def run(redis, session):
+        return await Handoff(redis, RasaClient(session, _rasa_url(args)), CMQueue(redis)).resume(args.conversation)
+
+    was_paused = asyncio.run(_with_redis(run))
+    print(f"{args.conversation}: " + ("the bot answers again" if was_paused else "was not with a person; "
+                                       "the bot answers (Rasa resumed anyway)"))
+    return 0
+
+
+def _queue(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+
+    from bot.cm_queue import CMQueue
+
+    async def run(redis, session):
+        return await CMQueue(redis).cases(args.count, args.conversation)
+
+    for case in asyncio.run(_with_redis(run)):
+        print(json.dumps(case, ensure_ascii=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="relais", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -62,6 +130,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sender", help="the fan's page-scoped id (default: a new fan)")
     p.add_argument("--wait", type=float, default=30.0)
     p.set_defaults(func=_try)
+    p = sub.add_parser("eval", help="precision, recall, F1 and confusion of intent / tone / route on a CSV or JSONL")
+    p.add_argument("file")
+    p.add_argument("--rasa-url", help="Rasa server (default: $RASA_URL or http://127.0.0.1:5005)")
+    p.add_argument("--policy", help="policy file (default: policy.yml)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_eval)
+    p = sub.add_parser("resume", help="give a conversation back to the bot after a person handled it")
+    p.add_argument("conversation", help="conversation id, e.g. messenger:PAGE_ID:PSID")
+    p.add_argument("--rasa-url")
+    p.set_defaults(func=_resume)
+    p = sub.add_parser("queue", help="print the CM queue (newest first), one JSON case per line")
+    p.add_argument("--count", type=int, default=20)
+    p.add_argument("--conversation")
+    p.set_defaults(func=_queue)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

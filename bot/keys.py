@@ -8,6 +8,7 @@ import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.policy import PolicyConfig
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -17,3 +18,4 @@ SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
 QUEUE = web.AppKey("queue", "InboundQueue")
 HTTP = web.AppKey("http", aiohttp.ClientSession)
+POLICY = web.AppKey("policy", PolicyConfig)

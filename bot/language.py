@@ -29,6 +29,21 @@ order delivery store shop refund return open closed hours today tomorrow yesterd
 days week u ur im dont cant wanna gonna got get my any there here just
 """.split())
 
+# Languages the brand does not serve, recognised so that their speakers reach a person
+# instead of getting a reply Rasa guessed from French or English look-alikes.
+_OTHERS = {
+    "es": set("el los las una por para con está estoy donde dónde qué cuándo hola gracias pedido quiero tengo "
+              "mi tu su es muy pero también hasta cuánto cuesta envío tienda".split()),
+    "de": set("der die das und ist nicht ich sie wir ihr mein meine wo wann warum wie bitte danke hallo "
+              "bestellung lieferung habe haben kann können noch schon".split()),
+    "it": set("il lo gli della sono non per con che come dove quando grazie ciao ordine vorrei ho buongiorno "
+              "negozio spedizione perché anche".split()),
+    "pt": set("não obrigado obrigada olá onde quando meu minha pedido encomenda loja você vocês está tenho "
+              "quero porque também entrega".split()),
+    "nl": set("het een niet ik wij jullie waar wanneer waarom hoe alsjeblieft dank bedankt hallo bestelling "
+              "winkel levering heb hebben kan mijn".split()),
+}
+
 _TOKEN = re.compile(r"[a-zà-öø-ÿœæ]+", re.IGNORECASE)
 _FR_CHARS = re.compile(r"[éèêàùçôîûœ]")
 
@@ -39,18 +54,31 @@ def _tokens(text: str) -> list[str]:
 
 
 def language_scores(text: str) -> dict[str, float]:
-    """Share of tokens that look French or English (0–1 each)."""
+    """Share of tokens that look like each language (0–1 each)."""
     tokens = _tokens(text)
     if not tokens:
         return {"fr": 0.0, "en": 0.0}
-    fr = sum(t in _FR for t in tokens) + 0.5 * len(_FR_CHARS.findall(text.lower()))
-    en = sum(t in _EN for t in tokens)
-    return {"fr": fr / len(tokens), "en": en / len(tokens)}
+    scores = {
+        "fr": (sum(t in _FR for t in tokens) + 0.5 * len(_FR_CHARS.findall(text.lower()))) / len(tokens),
+        "en": sum(t in _EN for t in tokens) / len(tokens),
+    }
+    for code, words in _OTHERS.items():
+        scores[code] = sum(t in words for t in tokens) / len(tokens)
+    return scores
 
 
 def detect_language(text: str, default: str = "fr") -> str:
-    """``fr`` or ``en``; ``default`` (the brand's first language) when the text gives no sign."""
+    """``fr``, ``en`` or the code of another language; ``default`` when the text gives no sign.
+
+    Another language wins only on clear evidence (two of its words and more
+    than French or English), since fans' French and English are full of typos.
+    """
     scores = language_scores(text)
+    tokens = len(_tokens(text))
+    best_other = max(_OTHERS, key=lambda code: scores.get(code, 0.0))
+    other_hits = scores.get(best_other, 0.0) * tokens
+    if other_hits >= 2 and scores[best_other] > max(scores["fr"], scores["en"]):
+        return best_other
     if scores["fr"] == scores["en"]:
         return default
     return "fr" if scores["fr"] > scores["en"] else "en"

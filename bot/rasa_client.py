@@ -6,6 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
@@ -33,18 +34,32 @@ class Draft:
 class RasaClient:
     def __init__(self, session: aiohttp.ClientSession, base_url: str, timeout_s: float = 30.0) -> None:
         self.session = session
-        self.url = base_url.rstrip("/") + "/webhooks/rest/webhook"
+        self.base = base_url.rstrip("/")
         self.timeout = aiohttp.ClientTimeout(total=timeout_s)
+
+    async def _post(self, path: str, body: dict[str, Any]) -> Any:
+        try:
+            async with self.session.post(self.base + path, json=body, timeout=self.timeout) as resp:
+                if resp.status != 200:
+                    raise RasaError(f"Rasa answered HTTP {resp.status} on {path.split('/')[1]}")
+                return await resp.json()
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise RasaError(f"Rasa unreachable: {type(exc).__name__}") from exc
+
+    async def parse(self, text: str) -> dict[str, Any]:
+        """NLU only (intent, entities, tone), without touching any conversation."""
+        return await self._post("/model/parse", {"text": text})
+
+    async def pause(self, conversation_id: str) -> None:
+        """Append ``ConversationPaused``: Rasa keeps logging the fan's messages but stops answering."""
+        await self._post(f"/conversations/{quote(conversation_id, safe='')}/tracker/events", {"event": "pause"})
+
+    async def resume(self, conversation_id: str) -> None:
+        await self._post(f"/conversations/{quote(conversation_id, safe='')}/tracker/events", {"event": "resume"})
 
     async def draft(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> Draft:
         body = {"sender": conversation_id, "message": text, "metadata": metadata}
-        try:
-            async with self.session.post(self.url, json=body, timeout=self.timeout) as resp:
-                if resp.status != 200:
-                    raise RasaError(f"Rasa answered HTTP {resp.status}")
-                messages = await resp.json()
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            raise RasaError(f"Rasa unreachable: {type(exc).__name__}") from exc
+        messages = await self._post("/webhooks/rest/webhook", body)
         if not isinstance(messages, list):
             raise RasaError("Rasa answered something other than a list")
         draft = Draft()

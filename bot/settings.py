@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlparse
 
 from bot.errors import ConfigError
@@ -39,6 +40,7 @@ class Settings:
     send_timeout_s: float = 10.0
     dedup_ttl_s: int = 7 * 24 * 3600
     sandbox: bool = False
+    policy_file: str = str(Path(__file__).resolve().parents[1] / "policy.yml")
 
     @property
     def send_api_url(self) -> str:
@@ -104,4 +106,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         consumer=env.get("RELAIS_CONSUMER", "").strip() or f"worker-{os.getpid()}",
         claim_idle_ms=_int(env, "RELAIS_CLAIM_IDLE_MS", 30_000, minimum=100),
         sandbox=_bool(env, "RELAIS_SANDBOX", False),
+        **({"policy_file": env["RELAIS_POLICY_FILE"]} if env.get("RELAIS_POLICY_FILE", "").strip() else {}),
     )

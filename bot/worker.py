@@ -1,4 +1,4 @@
-"""The worker: takes fans' messages off the stream, drafts a reply with Rasa, routes and sends it.
+"""The worker: takes fans' messages off the stream, drafts a reply with Rasa, routes it, delivers it.
 
 Guarantees, with any number of workers on one Redis:
 * a message is acknowledged only once its reply was sent, or it was recorded
@@ -16,19 +16,22 @@ import asyncio
 import logging
 import time
 import uuid
+from typing import Any
 
+from bot.analysis import Analysis, analysis_from_meta, meta_from_parse
+from bot.cm_queue import CMQueue
 from bot.errors import RasaError, SendError
+from bot.handoff import Handoff
 from bot.language import detect_language
 from bot.ledger import FINAL_STATES, Ledger
 from bot.messages import InboundMessage, OutboundReply
-from bot.policy import SEND, decide
+from bot.policy import HOLD, SEND, Context, Decision, PolicyConfig, decide
 from bot.queue import Delivery, InboundQueue
 from bot.rasa_client import Draft, RasaClient
+from bot.recent import RecentMessages
 from bot.send import MessengerSender
 
 log = logging.getLogger("relais.worker")
-
-REVIEW_STREAM = "relais:review"
 
 
 def rasa_text(message: InboundMessage) -> str:
@@ -40,12 +43,16 @@ def rasa_text(message: InboundMessage) -> str:
 
 class Worker:
     def __init__(self, queue: InboundQueue, ledger: Ledger, rasa: RasaClient, sender: MessengerSender,
-                 *, consumer: str, concurrency: int = 4, claim_idle_ms: int = 30_000,
+                 policy: PolicyConfig, *, consumer: str, concurrency: int = 4, claim_idle_ms: int = 30_000,
                  rasa_attempts: int = 3) -> None:
         self.queue = queue
         self.ledger = ledger
         self.rasa = rasa
         self.sender = sender
+        self.policy = policy
+        self.cm_queue = CMQueue(ledger.redis)
+        self.handoff = Handoff(ledger.redis, rasa, self.cm_queue)
+        self.recent = RecentMessages(ledger.redis)
         self.consumer = consumer
         self.concurrency = concurrency
         self.claim_idle_ms = claim_idle_ms
@@ -104,10 +111,10 @@ class Worker:
             await self.ledger.unlock(conv, token)
         await self.queue.ack(delivery)
 
-    async def _draft(self, message: InboundMessage) -> Draft | None:
+    async def _draft(self, message: InboundMessage, language: str) -> Draft | None:
         metadata = {
             "platform": message.platform,
-            "language": detect_language(message.text),
+            "language": language,
             "message_id": message.message_id,
             "page_id": message.page_id,
             "sender_id": message.sender_id,
@@ -129,22 +136,41 @@ class Worker:
         if status in FINAL_STATES:
             return
         if status == "sending":  # a previous worker died mid-send: it may have gone out
-            await self._hold(message, Draft(state.get("texts", []), state.get("meta", {})),
-                             "hold", ["send_outcome_unknown"])
+            await self._hold(message, None, Draft(state.get("texts", []), state.get("meta", {})),
+                             Decision(HOLD, ["send_outcome_unknown"]))
             return
+        language = detect_language(message.text)
         if status == "drafted":
             draft = Draft(state.get("texts", []), state.get("meta", {}))
         else:
-            draft = await self._draft(message)
+            draft = await self._draft(message, language)
             if draft is None:
-                await self._hold(message, Draft(), "hold", ["nlu_unavailable"])
+                await self._hold(message, None, Draft(), Decision(HOLD, ["nlu_unavailable"]))
                 return
             await self.ledger.set_state(message, status="drafted", texts=draft.texts, meta=draft.meta)
 
-        decision = decide(message, draft)
-        if decision.route != SEND:
-            await self._hold(message, draft, decision.route, decision.reasons)
-            return
+        meta = draft.meta
+        if not meta and message.text.strip():  # Rasa ran no action (conversation paused): NLU for the CM
+            try:
+                meta = meta_from_parse(await self.rasa.parse(rasa_text(message)), language)
+            except RasaError:
+                meta = {}
+        analysis = analysis_from_meta(message.text, meta, language=language, attachments=message.attachments,
+                                      has_draft=bool(draft.text.strip()))
+        context = Context(
+            with_human=await self.handoff.state(message.conversation_id) is not None,
+            repeated=await self.recent.repeated(message.conversation_id, message.message_id, message.text,
+                                                self.policy.repeat_window_s),
+        )
+        decision = decide(analysis, context, self.policy)
+        if decision.route == SEND:
+            await self._send(message, analysis, draft, decision)
+        elif decision.route == HOLD:
+            await self._hold(message, analysis, draft, decision)
+        else:
+            await self._escalate(message, analysis, draft, decision)
+
+    async def _send(self, message: InboundMessage, analysis: Analysis, draft: Draft, decision: Decision) -> None:
         reply = OutboundReply(message.platform, message.page_id, message.sender_id, draft.text,
                               in_reply_to=message.message_id, metadata=draft.meta)
         await self.ledger.set_state(message, status="sending")
@@ -153,20 +179,54 @@ class Worker:
         except SendError as exc:
             log.error("reply could not be delivered: %s", exc.public)
             await self.ledger.record_outcome(message, "failed", decision.reasons + [exc.public],
-                                             {"draft": draft.text, "meta": draft.meta})
+                                             {"draft": draft.text, "evidence": analysis.evidence()})
             return
         await self.ledger.record_outcome(message, "sent", decision.reasons,
-                                         {"platform_ids": ids, "meta": draft.meta})
+                                         {"platform_ids": ids, "evidence": analysis.evidence()})
 
-    async def _hold(self, message: InboundMessage, draft: Draft, route: str, reasons: list[str]) -> None:
-        """Record a message a CM must look at, with the draft if there is one."""
-        status = "escalated" if route == "escalate" else "held"
-        await self.ledger.record_outcome(message, status, reasons, {"draft": draft.text, "meta": draft.meta})
-        await self.ledger.redis.xadd(REVIEW_STREAM, {
+    def _case(self, message: InboundMessage, analysis: Analysis | None, draft: Draft,
+              decision: Decision, **extra: Any) -> dict[str, Any]:
+        return {
             "conversation": message.conversation_id,
+            "platform": message.platform,
+            "page_id": message.page_id,
+            "sender_id": message.sender_id,
             "message_id": message.message_id,
-            "route": status,
-            "reasons": ",".join(reasons),
             "text": message.text,
+            "attachments": list(message.attachments),
+            "route": decision.route,
+            "reasons": decision.reasons,
+            "evidence": analysis.evidence() if analysis else {},
             "draft": draft.text,
-        })
+            **extra,
+        }
+
+    async def _hold(self, message: InboundMessage, analysis: Analysis | None, draft: Draft,
+                    decision: Decision) -> None:
+        """A CM approves (or rewrites) the draft before anything is sent."""
+        await self.cm_queue.add("held", self._case(message, analysis, draft, decision))
+        await self.ledger.record_outcome(message, "held", decision.reasons, {"draft": draft.text})
+
+    async def _escalate(self, message: InboundMessage, analysis: Analysis, draft: Draft,
+                        decision: Decision) -> None:
+        """Hand the conversation to a person: pause the bot, tell the fan once, file the case."""
+        reasons = list(decision.reasons)
+        try:
+            new = await self.handoff.begin(message.conversation_id, reasons)
+        except RasaError as exc:  # the Redis mark is what keeps the bot silent; Rasa's pause is the record
+            log.warning("could not pause the conversation in Rasa: %s", exc.public)
+            new = True
+        holding = str(draft.meta.get("holding") or "")
+        holding_ids: list[str] = []
+        if new and holding:
+            await self.ledger.set_state(message, status="sending")
+            try:
+                holding_ids = await self.sender.send(OutboundReply(
+                    message.platform, message.page_id, message.sender_id, holding, in_reply_to=message.message_id))
+            except SendError as exc:
+                reasons.append(f"holding_message_failed:{exc.public}")
+        case = self._case(message, analysis, draft, Decision(decision.route, reasons),
+                          holding_message=holding if holding_ids else "")
+        await self.cm_queue.add("escalated" if new else "follow_up", case)
+        await self.ledger.record_outcome(message, "escalated", reasons,
+                                         {"draft": draft.text, "holding_ids": holding_ids})

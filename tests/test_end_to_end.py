@@ -61,14 +61,15 @@ async def test_redelivered_message_is_answered_once(gateway, graph, redis):
     assert len(outcomes) == 1 and outcomes[0][b"route"] == b"sent"
 
 
-async def test_insult_is_escalated_not_answered(gateway, graph, redis):
+async def test_insult_gets_a_holding_message_not_an_answer(gateway, graph, redis):
     await post_signed(gateway, messenger_event("vous êtes une bande d'escrocs et de nuls", "fan-angry",
                                                mid="m_angry"))
     message = InboundMessage("messenger", "m_angry", "", "", "", 0)
     await wait_until(lambda: _status_is(redis, message, "escalated"))
-    assert graph.to("fan-angry") == []
+    [holding] = graph.to("fan-angry")
+    assert "membre de notre équipe" in holding.text
     state = await Ledger(redis).state(message)
-    assert "intent:insult" in state["reasons"]
+    assert {"intent:insult", "flag:insult"} <= set(state["reasons"])
 
 
 async def _status_is(redis, message, status):

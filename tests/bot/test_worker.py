@@ -9,7 +9,7 @@ from bot.ledger import FAILED_STREAM, Ledger
 from bot.messages import InboundMessage
 from bot.queue import InboundQueue
 from bot.tryit import messenger_event
-from bot.worker import REVIEW_STREAM
+from bot.cm_queue import CMQueue
 from tests.helpers import make_settings, post_signed, serve, wait_until
 
 STREAM, GROUP = "relais:inbound", "relais-workers"
@@ -32,8 +32,9 @@ async def test_message_is_held_not_dropped_when_rasa_is_down(redis, redis_url, g
         state = await Ledger(redis).state(inbound("", mid="m_down"))
         assert state["status"] == "held"
         assert state["reasons"] == ["nlu_unavailable"]
-        [(_, review)] = await redis.xrange(REVIEW_STREAM)
-        assert review[b"message_id"] == b"m_down" and review[b"text"] == b"Bonjour"
+        [case] = await CMQueue(redis).cases()
+        assert case["kind"] == "held" and case["reasons"] == ["nlu_unavailable"]
+        assert case["message_id"] == "m_down" and case["text"] == "Bonjour"
         assert graph.sent == []
     finally:
         await client.close()
