@@ -22,6 +22,7 @@ class Analysis:
     tone: dict[str, Any] = field(default_factory=lambda: dict(NEUTRAL_TONE))
     attachments: tuple[str, ...] = ()
     has_draft: bool = True
+    draft_issues: tuple[str, ...] = ()  # words the proofreader could not fix in the draft
 
     @property
     def tone_label(self) -> str:

@@ -11,11 +11,14 @@ import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
 
-from bot import sandbox
+from bot import nlp, sandbox
+from bot.brand import load_brand
 from bot.errors import RelaisError
-from bot.keys import HTTP, POLICY, QUEUE, REDIS, SETTINGS
+from bot.keys import BRAND, HTTP, POLICY, QUEUE, REDIS, SETTINGS
 from bot.ledger import Ledger
 from bot.policy import PolicyConfig
+from bot.profiles import ProfileLookup
+from bot.proofreading.service import Proofreader
 from bot.queue import InboundQueue
 from bot.rasa_client import RasaClient
 from bot.send import MessengerSender
@@ -58,6 +61,9 @@ async def _worker_ctx(app: web.Application) -> AsyncIterator[None]:
     if not settings.run_worker:
         yield
         return
+    brand = app[BRAND]
+    proofreader = await asyncio.to_thread(Proofreader.from_env, brand.proofreading_vocabulary, brand.english)
+    await asyncio.to_thread(nlp.pipeline, "fr")  # load spaCy now, not on the first fan's message
     worker = Worker(
         app[QUEUE],
         Ledger(app[REDIS]),
@@ -65,6 +71,8 @@ async def _worker_ctx(app: web.Application) -> AsyncIterator[None]:
         MessengerSender(app[HTTP], settings.send_api_url, settings.messenger_page_access_token,
                         attempts=settings.send_attempts, timeout_s=settings.send_timeout_s),
         app[POLICY],
+        proofreader,
+        ProfileLookup(app[HTTP], settings.send_api_url, settings.messenger_page_access_token, app[REDIS]),
         consumer=settings.consumer,
         concurrency=settings.worker_concurrency,
         claim_idle_ms=settings.claim_idle_ms,
@@ -85,6 +93,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[errors_to_http], client_max_size=2 * 1024 * 1024)
     app[SETTINGS] = settings
     app[POLICY] = PolicyConfig.load(settings.policy_file)  # fails fast, naming the bad key
+    app[BRAND] = load_brand()
     app.cleanup_ctx.extend([_redis_ctx, _http_ctx, _worker_ctx])
     app.router.add_get("/healthz", health)
     messenger.add_routes(app)

@@ -1,4 +1,4 @@
-"""The ``relais`` command: ``up``, ``gateway``, ``try``, ``train``, ``eval``, ``queue``, ``resume``."""
+"""The ``relais`` command: ``up``, ``gateway``, ``try``, ``train``, ``eval``, ``queue``, ``resume``, ``lint``."""
 
 from __future__ import annotations
 
@@ -117,6 +117,19 @@ def _queue(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lint(args: argparse.Namespace) -> int:
+    import asyncio
+    from pathlib import Path
+
+    from bot.lint import DEFAULT_BRAND_FILE, DEFAULT_DOMAIN_FILE, lint
+
+    count, problems = asyncio.run(lint(Path(args.brand or DEFAULT_BRAND_FILE), Path(args.domain or DEFAULT_DOMAIN_FILE)))
+    for problem in problems:
+        print(problem)
+    print(f"lint: {count} texts checked, {len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="relais", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -144,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--count", type=int, default=20)
     p.add_argument("--conversation")
     p.set_defaults(func=_queue)
+    p = sub.add_parser("lint", help="proofread every text of brand.yml and domain.yml, in every language")
+    p.add_argument("--brand", help="brand file (default: brand.yml)")
+    p.add_argument("--domain", help="Rasa domain (default: domain.yml)")
+    p.set_defaults(func=_lint)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

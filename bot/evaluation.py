@@ -54,7 +54,8 @@ async def predict(texts: list[str], rasa_url: str, policy: PolicyConfig, concurr
             analysis = analysis_from_meta(text, meta_from_parse(parse, language), language=language)
             decision = decide(analysis, Context(), policy)
             return {"intent": analysis.intent, "tone": analysis.tone_label, "route": decision.route,
-                    "reasons": decision.reasons, "language": language}
+                    "reasons": decision.reasons, "language": language, "confidence": analysis.confidence,
+                    "tone_scores": analysis.tone.get("scores", {})}
 
         return await asyncio.gather(*(one(t) for t in texts))
 

@@ -8,6 +8,7 @@ import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.brand import Brand
 from bot.policy import PolicyConfig
 from bot.settings import Settings
 
@@ -19,3 +20,4 @@ REDIS = web.AppKey("redis", Redis)
 QUEUE = web.AppKey("queue", "InboundQueue")
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 POLICY = web.AppKey("policy", PolicyConfig)
+BRAND = web.AppKey("brand", Brand)

@@ -28,7 +28,7 @@ class PolicyConfig:
     negative_escalate_min: float = 0.75
     confidence_escalate_min: float = 0.50
     escalate_intents: frozenset[str] = frozenset({"insult", "complaint", "ask_human", "out_of_scope", "nlu_fallback"})
-    escalate_flags: frozenset[str] = frozenset({"insult", "threat", "crisis", "press"})
+    escalate_flags: frozenset[str] = frozenset({"insult", "threat", "crisis", "press", "profanity", "anger"})
     max_chars: int = 600
     links: bool = True
     attachments: bool = True
@@ -99,7 +99,7 @@ def escalation_reasons(a: Analysis, ctx: Context, cfg: PolicyConfig) -> list[str
         reasons.append(f"intent:{a.intent}")
     elif a.confidence < cfg.confidence_escalate_min:
         reasons.append(f"low_confidence:{a.confidence:.2f}")
-    if a.tone_score("angry") >= cfg.angry_min or a.tone_label == "angry":
+    if a.tone_score("angry") >= cfg.angry_min:
         reasons.append(f"tone:angry:{a.tone_score('angry'):.2f}")
     if a.tone_score("negative") >= cfg.negative_escalate_min:
         reasons.append(f"tone:negative:{a.tone_score('negative'):.2f}")
@@ -123,6 +123,7 @@ def decide(a: Analysis, ctx: Context, cfg: PolicyConfig) -> Decision:
     hold = []
     if not a.has_draft:
         hold.append("no_draft")
+    hold += [f"proofreading:{word}" for word in a.draft_issues]  # nothing unproofread goes out
     if a.confidence < cfg.confidence_hold_min:
         hold.append(f"unsure_intent:{a.confidence:.2f}")
     if a.tone_score("negative") >= cfg.negative_hold_min:

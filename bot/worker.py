@@ -18,6 +18,8 @@ import time
 import uuid
 from typing import Any
 
+from dataclasses import replace
+
 from bot.analysis import Analysis, analysis_from_meta, meta_from_parse
 from bot.cm_queue import CMQueue
 from bot.errors import RasaError, SendError
@@ -25,7 +27,12 @@ from bot.handoff import Handoff
 from bot.language import detect_language
 from bot.ledger import FINAL_STATES, Ledger
 from bot.messages import InboundMessage, OutboundReply
+from bot.nlp import entities, mask_personal_data
 from bot.policy import HOLD, SEND, Context, Decision, PolicyConfig, decide
+from bot.profiles import ProfileLookup
+from bot.proofreading.base import Checked, ProofreadingUnavailable
+from bot.proofreading.service import Proofreader
+from bot.proofreading.typography import apply_safe_fixes
 from bot.queue import Delivery, InboundQueue
 from bot.rasa_client import Draft, RasaClient
 from bot.recent import RecentMessages
@@ -43,9 +50,11 @@ def rasa_text(message: InboundMessage) -> str:
 
 class Worker:
     def __init__(self, queue: InboundQueue, ledger: Ledger, rasa: RasaClient, sender: MessengerSender,
-                 policy: PolicyConfig, *, consumer: str, concurrency: int = 4, claim_idle_ms: int = 30_000,
-                 rasa_attempts: int = 3) -> None:
+                 policy: PolicyConfig, proofreader: Proofreader, profiles: ProfileLookup | None = None, *,
+                 consumer: str, concurrency: int = 4, claim_idle_ms: int = 30_000, rasa_attempts: int = 3) -> None:
         self.queue = queue
+        self.proofreader = proofreader
+        self.profiles = profiles
         self.ledger = ledger
         self.rasa = rasa
         self.sender = sender
@@ -112,7 +121,9 @@ class Worker:
         await self.queue.ack(delivery)
 
     async def _draft(self, message: InboundMessage, language: str) -> Draft | None:
+        first_name = await self.profiles.first_name(message.platform, message.sender_id) if self.profiles else None
         metadata = {
+            "first_name": first_name,
             "platform": message.platform,
             "language": language,
             "message_id": message.message_id,
@@ -147,6 +158,7 @@ class Worker:
             if draft is None:
                 await self._hold(message, None, Draft(), Decision(HOLD, ["nlu_unavailable"]))
                 return
+            draft = await self._proofread(draft, language)
             await self.ledger.set_state(message, status="drafted", texts=draft.texts, meta=draft.meta)
 
         meta = draft.meta
@@ -157,6 +169,9 @@ class Worker:
                 meta = {}
         analysis = analysis_from_meta(message.text, meta, language=language, attachments=message.attachments,
                                       has_draft=bool(draft.text.strip()))
+        unchecked = ("proofreader_unavailable",) if draft.meta.get("proofreading_unavailable") else ()
+        analysis = replace(analysis, draft_issues=tuple(i["word"] for i in draft.meta.get("proofreading", []))
+                           + unchecked)
         context = Context(
             with_human=await self.handoff.state(message.conversation_id) is not None,
             repeated=await self.recent.repeated(message.conversation_id, message.message_id, message.text,
@@ -169,6 +184,20 @@ class Worker:
             await self._hold(message, analysis, draft, decision)
         else:
             await self._escalate(message, analysis, draft, decision)
+
+    async def _proofread(self, draft: Draft, language: str) -> Draft:
+        """Safe fixes applied; what is left is recorded in the draft's metadata (a draft with issues is held)."""
+        if not draft.text.strip():
+            return draft
+        draft_language = str(draft.meta.get("language") or language)
+        try:
+            checked = await self.proofreader.check(draft.text, draft_language)
+        except ProofreadingUnavailable as exc:
+            checked = Checked(draft.text, [], "")
+            draft.meta["proofreading_unavailable"] = exc.public
+        meta = {**draft.meta, "proofreading": [i.as_dict(checked.text) for i in checked.issues],
+                "proofreader": checked.backend}
+        return Draft([checked.text], meta)
 
     async def _send(self, message: InboundMessage, analysis: Analysis, draft: Draft, decision: Decision) -> None:
         reply = OutboundReply(message.platform, message.page_id, message.sender_id, draft.text,
@@ -184,7 +213,7 @@ class Worker:
         await self.ledger.record_outcome(message, "sent", decision.reasons,
                                          {"platform_ids": ids, "evidence": analysis.evidence()})
 
-    def _case(self, message: InboundMessage, analysis: Analysis | None, draft: Draft,
+    async def _case(self, message: InboundMessage, analysis: Analysis | None, draft: Draft,
               decision: Decision, **extra: Any) -> dict[str, Any]:
         return {
             "conversation": message.conversation_id,
@@ -192,8 +221,12 @@ class Worker:
             "page_id": message.page_id,
             "sender_id": message.sender_id,
             "message_id": message.message_id,
-            "text": message.text,
+            "text": mask_personal_data(message.text),
             "attachments": list(message.attachments),
+            "mentions": await asyncio.to_thread(entities, mask_personal_data(message.text),
+                                                analysis.language if analysis and analysis.language in ("fr", "en")
+                                                else "fr"),
+            "proofreading": draft.meta.get("proofreading", []),
             "route": decision.route,
             "reasons": decision.reasons,
             "evidence": analysis.evidence() if analysis else {},
@@ -204,7 +237,7 @@ class Worker:
     async def _hold(self, message: InboundMessage, analysis: Analysis | None, draft: Draft,
                     decision: Decision) -> None:
         """A CM approves (or rewrites) the draft before anything is sent."""
-        await self.cm_queue.add("held", self._case(message, analysis, draft, decision))
+        await self.cm_queue.add("held", await self._case(message, analysis, draft, decision))
         await self.ledger.record_outcome(message, "held", decision.reasons, {"draft": draft.text})
 
     async def _escalate(self, message: InboundMessage, analysis: Analysis, draft: Draft,
@@ -217,6 +250,8 @@ class Worker:
             log.warning("could not pause the conversation in Rasa: %s", exc.public)
             new = True
         holding = str(draft.meta.get("holding") or "")
+        if holding:
+            holding = apply_safe_fixes(holding, str(draft.meta.get("language") or analysis.language))
         holding_ids: list[str] = []
         if new and holding:
             await self.ledger.set_state(message, status="sending")
@@ -225,7 +260,7 @@ class Worker:
                     message.platform, message.page_id, message.sender_id, holding, in_reply_to=message.message_id))
             except SendError as exc:
                 reasons.append(f"holding_message_failed:{exc.public}")
-        case = self._case(message, analysis, draft, Decision(decision.route, reasons),
+        case = await self._case(message, analysis, draft, Decision(decision.route, reasons),
                           holding_message=holding if holding_ids else "")
         await self.cm_queue.add("escalated" if new else "follow_up", case)
         await self.ledger.record_outcome(message, "escalated", reasons,

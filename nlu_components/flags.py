@@ -1,4 +1,4 @@
-"""Flags a CM must see whatever the tone: insult, threat, press/influencer, crisis.
+"""Flags a CM must see whatever the tone: insult, threat, press/influencer, crisis, profanity, anger.
 
 Patterns live in ``nlu_data/tone/lexicon.yml`` (one list per flag and
 language) and are matched against :func:`nlu_components.normalise.fold` of the
@@ -17,7 +17,7 @@ import yaml
 
 from nlu_components.normalise import fold
 
-FLAGS = ("insult", "threat", "press", "crisis")
+FLAGS = ("insult", "threat", "press", "crisis", "profanity", "anger")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import unicodedata
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _RUNS = re.compile(r"(.)\1{2,}")
+_SPACED = re.compile(r"(?<![\w])(?:[a-z] ){3,}[a-z](?![\w])")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -23,6 +24,7 @@ def fold(text: str) -> str:
     in ``nlu_data/tone/lexicon.yml`` are written against this form.
     """
     text = strip_accents(text.translate(_APOSTROPHES)).lower().translate(_LEET)
+    text = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)  # "m o n g o l" → "mongol"
     return _RUNS.sub(r"\1", text)
 
 

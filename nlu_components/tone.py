@@ -38,6 +38,7 @@ class ToneClassifier(GraphComponent):
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """Retrain when the tone data or lexicon change, though the pipeline config did not."""
+        config = {**cls.get_default_config(), **config}
         digest = hashlib.sha256()
         for path in sorted(Path(config["data"]).glob("*.yml")) + [Path(config["lexicon"])]:
             digest.update(path.name.encode() + path.read_bytes())

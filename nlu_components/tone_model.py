@@ -2,8 +2,8 @@
 
 Character n-grams (typos, SMS spelling, elongations) and word n-grams feed a
 logistic regression, together with cues a bag of words cannot see: shouting
-(share of capitals), "!!!", angry, happy and sarcastic emoji, and the insult
-and threat flags of the lexicon. Trained on ``nlu_data/tone/*.yml``.
+(share of capitals), "!!!", angry, happy and sarcastic emoji, and the insult,
+threat, profanity and anger flags of the lexicon. Trained on ``nlu_data/tone/*.yml``.
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ def cues(text: str, flags: dict[str, list[str]]) -> list[float]:
         float(bool(_ELONGATED.search(text))),
         float(bool(flags.get("insult"))),
         float(bool(flags.get("threat"))),
+        float(bool(flags.get("profanity"))),
+        float(bool(flags.get("anger"))),
         min(len(text), 400) / 400,
     ]
 

@@ -8,6 +8,7 @@ is the real aiohttp app served on 127.0.0.1.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
 from bot.launcher import Stack, actions_command, rasa_command, rasa_endpoint_env, wait_http, wait_tcp
-from bot.training import ensure_model, rasa_env
+from bot.training import ROOT, ensure_model, rasa_env
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.helpers import PAGE_TOKEN, free_port, make_settings, serve
 
@@ -54,6 +55,7 @@ class RasaStack:
     rasa_url: str
     actions_url: str
     logs: Path
+    brand_file: Path
 
 
 @pytest.fixture(scope="session")
@@ -61,8 +63,11 @@ def rasa_stack(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     model = ensure_model()
     actions_port, rasa_port = str(free_port()), str(free_port())
     logs = tmp_path_factory.mktemp("stack-logs")
+    brand_file = logs / "brand.yml"  # the action server's own copy, which a test may edit
+    shutil.copy(ROOT / "brand.yml", brand_file)
     env = {**rasa_env(), **rasa_endpoint_env(redis_url.rsplit("/", 1)[0] + "/1",
-                                               f"http://127.0.0.1:{actions_port}/webhook")}
+                                               f"http://127.0.0.1:{actions_port}/webhook"),
+           "RELAIS_BRAND_FILE": str(brand_file)}
     stack = Stack(env, log_dir=logs)
     stack.start("actions", actions_command(actions_port))
     stack.start("rasa", rasa_command(rasa_port, model))
@@ -74,7 +79,7 @@ def rasa_stack(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
             print(f"--- {log.name}\n{log.read_text()[-4000:]}")
         stack.stop()
         raise
-    yield RasaStack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", logs)
+    yield RasaStack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", logs, brand_file)
     stack.stop()
 
 

@@ -2,7 +2,8 @@
 
 It speaks the documented protocol: ``POST /{version}/{page-id}/messages`` with
 ``access_token`` in the query string answers ``{"recipient_id", "message_id"}``,
-or an ``{"error": {...}}`` body with the status the test scripted.
+or an ``{"error": {...}}`` body with the status the test scripted; the User
+Profile API ``GET /{version}/{psid}?fields=first_name`` answers from ``profiles``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class FakeGraphAPI:
     token: str = "test-page-token"
     sent: list[SentMessage] = field(default_factory=list)
     failures: list[tuple[int, int]] = field(default_factory=list)  # (status, error code) for the next calls
+    profiles: dict[str, str] = field(default_factory=dict)  # psid → first name (User Profile API)
     _server: TestServer | None = None
     _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
 
@@ -55,9 +57,18 @@ class FakeGraphAPI:
             self._arrived.notify_all()
         return web.json_response({"recipient_id": body["recipient"]["id"], "message_id": f"m_{uuid.uuid4().hex}"})
 
+    async def _profile(self, request: web.Request) -> web.Response:
+        if request.query.get("access_token") != self.token:
+            return web.json_response({"error": {"message": "Invalid OAuth access token.", "code": 190}}, status=401)
+        psid = request.match_info["psid"]
+        if psid not in self.profiles:
+            return web.json_response({"error": {"message": "Unsupported get request.", "code": 100}}, status=400)
+        return web.json_response({"first_name": self.profiles[psid], "id": psid})
+
     async def start(self) -> str:
         app = web.Application()
         app.router.add_post("/{version}/{page_id}/messages", self._messages)
+        app.router.add_get("/{version}/{psid}", self._profile)
         self._server = TestServer(app, host="127.0.0.1")
         await self._server.start_server()
         return str(self._server.make_url("")).rstrip("/")

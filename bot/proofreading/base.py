@@ -1,0 +1,60 @@
+"""What every proofreading backend returns, and the interface it implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.errors import RelaisError
+
+
+class ProofreadingUnavailable(RelaisError):
+    """The backend cannot check text right now (server down, circuit open, package missing)."""
+
+    status = 503
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem in a text: where, what, and how to fix it."""
+
+    start: int
+    end: int
+    word: str
+    message: str
+    suggestions: tuple[str, ...] = ()
+    rule: str = ""
+    backend: str = ""
+
+    def marked(self, text: str) -> str:
+        """The sentence context with the problem between ⟦ ⟧, for the CM."""
+        left = max(0, text.rfind(" ", 0, max(0, self.start - 30)) + 1)
+        right = text.find(" ", min(len(text), self.end + 30))
+        right = len(text) if right == -1 else right
+        return f"{text[left:self.start]}⟦{text[self.start:self.end]}⟧{text[self.end:right]}"
+
+    def as_dict(self, text: str) -> dict:
+        return {"word": self.word, "message": self.message, "suggestions": list(self.suggestions[:3]),
+                "rule": self.rule, "backend": self.backend, "context": self.marked(text)}
+
+
+class Backend(Protocol):
+    name: str
+    languages: frozenset[str]
+
+    async def check(self, text: str, language: str) -> list[Issue]:
+        """Problems found in ``text`` (``language``: ``fr`` or ``en``)."""
+        ...
+
+
+@dataclass
+class Checked:
+    """A proofread text: after safe fixes, and the problems left."""
+
+    text: str
+    issues: list[Issue] = field(default_factory=list)
+    backend: str = ""
+
+    @property
+    def clean(self) -> bool:
+        return not self.issues

@@ -1,0 +1,55 @@
+"""French proofreading with Grammalecte (Debian's ``python3-grammalecte``), offline.
+
+A virtualenv does not see Debian's dist-packages, so the package is loaded
+explicitly from its Debian location (``GRAMMALECTE_PATH`` overrides it).
+Typography rules are switched off: chat text is not print, and the safe
+typographic fixes are Relais's own (``typography.py``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+from bot.proofreading.base import Issue, ProofreadingUnavailable
+
+DEBIAN_PATH = Path("/usr/lib/python3/dist-packages/grammalecte")
+_OFF = {"typo": False, "apos": False, "esp": False, "nbsp": False, "eepi": False, "tu": False, "num": False,
+        "unit": False, "latex": False, "md": False, "date": False}
+
+
+def _load_module():
+    if "grammalecte" in sys.modules:
+        return sys.modules["grammalecte"]
+    path = Path(os.environ.get("GRAMMALECTE_PATH") or DEBIAN_PATH)
+    init = path / "__init__.py"
+    if not init.exists():
+        raise ProofreadingUnavailable(f"grammalecte not found at {path} (apt-get install python3-grammalecte)")
+    spec = importlib.util.spec_from_file_location("grammalecte", init, submodule_search_locations=[str(path)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["grammalecte"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+class GrammalecteBackend:
+    name = "grammalecte"
+    languages = frozenset({"fr"})
+
+    def __init__(self) -> None:
+        self._checker = _load_module().GrammarChecker("fr")
+        engine = self._checker.getGCEngine()
+        engine.setOptions(_OFF)
+
+    def check_sync(self, text: str) -> list[Issue]:
+        grammar, spelling = self._checker.getParagraphErrors(text, bSpellSugg=True)
+        issues = [Issue(e["nStart"], e["nEnd"], text[e["nStart"]:e["nEnd"]], e["sMessage"],
+                        tuple(e.get("aSuggestions") or ()), e.get("sRuleId", ""), self.name) for e in grammar]
+        issues += [Issue(e["nStart"], e["nEnd"], e["sValue"], f"Mot inconnu : « {e['sValue']} »",
+                         tuple(e.get("aSuggestions") or ()), "spelling", self.name) for e in spelling]
+        return sorted(issues, key=lambda i: i.start)
+
+    async def check(self, text: str, language: str) -> list[Issue]:
+        return self.check_sync(text)
