@@ -14,7 +14,8 @@ import uuid
 from dataclasses import dataclass, field
 
 from aiohttp import web
-from aiohttp.test_utils import TestServer
+
+from tests.fakes.server import LocalServer
 
 
 @dataclass
@@ -35,12 +36,11 @@ class SentMessage:
 
 
 @dataclass
-class FakeGraphAPI:
+class FakeGraphAPI(LocalServer):
     token: str = "test-page-token"
     sent: list[SentMessage] = field(default_factory=list)
     failures: list[tuple[int, int]] = field(default_factory=list)  # (status, error code) for the next calls
     profiles: dict[str, str] = field(default_factory=dict)  # psid → first name (User Profile API)
-    _server: TestServer | None = None
     _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     async def _messages(self, request: web.Request) -> web.Response:
@@ -65,17 +65,8 @@ class FakeGraphAPI:
             return web.json_response({"error": {"message": "Unsupported get request.", "code": 100}}, status=400)
         return web.json_response({"first_name": self.profiles[psid], "id": psid})
 
-    async def start(self) -> str:
-        app = web.Application()
-        app.router.add_post("/{version}/{page_id}/messages", self._messages)
-        app.router.add_get("/{version}/{psid}", self._profile)
-        self._server = TestServer(app, host="127.0.0.1")
-        await self._server.start_server()
-        return str(self._server.make_url("")).rstrip("/")
-
-    async def close(self) -> None:
-        if self._server:
-            await self._server.close()
+    def routes(self) -> list[web.RouteDef]:
+        return [web.post("/{version}/{page_id}/messages", self._messages), web.get("/{version}/{psid}", self._profile)]
 
     def to(self, recipient: str) -> list[SentMessage]:
         return [m for m in self.sent if m.recipient == recipient]

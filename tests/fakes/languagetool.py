@@ -12,17 +12,17 @@ import re
 from dataclasses import dataclass, field
 
 from aiohttp import web
-from aiohttp.test_utils import TestServer
+
+from tests.fakes.server import LocalServer
 
 MISSPELLINGS = {"mesage": "message", "recieve": "receive", "tommorow": "tomorrow", "livraizon": "livraison"}
 
 
 @dataclass
-class FakeLanguageTool:
+class FakeLanguageTool(LocalServer):
     stall_s: float = 0.0
     fail: bool = False
     checks: list[dict] = field(default_factory=list)
-    _server: TestServer | None = None
 
     async def _languages(self, request: web.Request) -> web.Response:
         return web.json_response([{"name": "French", "code": "fr", "longCode": "fr"},
@@ -52,14 +52,5 @@ class FakeLanguageTool:
         return web.json_response({"software": {"name": "LanguageTool", "version": "6.4"},
                                   "language": {"code": form.get("language", "")}, "matches": matches})
 
-    async def start(self) -> str:
-        app = web.Application()
-        app.router.add_get("/v2/languages", self._languages)
-        app.router.add_post("/v2/check", self._check)
-        self._server = TestServer(app, host="127.0.0.1")
-        await self._server.start_server()
-        return str(self._server.make_url("")).rstrip("/")
-
-    async def close(self) -> None:
-        if self._server:
-            await self._server.close()
+    def routes(self) -> list[web.RouteDef]:
+        return [web.get("/v2/languages", self._languages), web.post("/v2/check", self._check)]
