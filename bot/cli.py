@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+
+import aiohttp
+from redis.exceptions import ConnectionError as RedisConnectionError
 import uuid
 
-from bot.errors import ConfigError
+from bot.errors import RelaisError
 
 
 def _gateway(args: argparse.Namespace) -> int:
@@ -52,8 +56,6 @@ def _try(args: argparse.Namespace) -> int:
 
 
 def _rasa_url(args: argparse.Namespace) -> str:
-    import os
-
     return args.rasa_url or os.environ.get("RASA_URL") or "http://127.0.0.1:5005"
 
 
@@ -73,10 +75,9 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 async def _with_redis(fn):
+    """Run ``fn(redis, http_session)`` against ``REDIS_URL`` (default: the embedded Redis of ``relais up``)."""
     import aiohttp
     from redis.asyncio import Redis
-
-    import os
 
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6380/0"
     redis = Redis.from_url(url)
@@ -166,8 +167,11 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return args.func(args)
-    except ConfigError as exc:
+    except RelaisError as exc:
         print(f"relais: {exc.public}", file=sys.stderr)
+        return 2
+    except (OSError, RedisConnectionError, aiohttp.ClientConnectionError) as exc:
+        print(f"relais: cannot reach a service ({exc}); is the stack up (scripts/up)?", file=sys.stderr)
         return 2
 
 
