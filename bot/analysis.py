@@ -61,7 +61,7 @@ def meta_from_parse(parse: dict[str, Any], language: str) -> dict[str, Any]:
 
 
 def analysis_from_meta(text: str, meta: dict[str, Any], *, language: str, attachments: tuple[str, ...] = (),
-                       has_draft: bool = True) -> Analysis:
+                       has_draft: bool = True, draft_issues: tuple[str, ...] = ()) -> Analysis:
     return Analysis(
         text=text,
         intent=str(meta.get("intent") or ""),
@@ -70,4 +70,5 @@ def analysis_from_meta(text: str, meta: dict[str, Any], *, language: str, attach
         tone=meta.get("tone") or dict(NEUTRAL_TONE),
         attachments=attachments,
         has_draft=has_draft,
+        draft_issues=draft_issues,
     )

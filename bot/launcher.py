@@ -91,6 +91,16 @@ def wait_tcp(stack: Stack, host: str, port: int, timeout_s: float) -> None:
     raise RuntimeError(f"nothing listens on {host}:{port} after {timeout_s:.0f}s")
 
 
+def start_redis(stack: Stack, port: int, data_dir: Path, *, persistent: bool) -> str:
+    """A private redis-server on 127.0.0.1 (append-only file in ``data_dir`` if persistent); its URL."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    durability = ["--appendonly", "yes", "--appendfsync", "everysec"] if persistent else ["--appendonly", "no"]
+    stack.start("redis", ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", str(data_dir),
+                          "--save", "", *durability])
+    wait_tcp(stack, "127.0.0.1", port, 15)
+    return f"redis://127.0.0.1:{port}/0"
+
+
 def load_sandbox_secrets() -> dict[str, str]:
     """Secrets for sandbox mode: generated once, kept in var/sandbox.env (never committed)."""
     if SANDBOX_ENV.exists():
@@ -149,6 +159,14 @@ def rasa_command(port: str, model: Path) -> list[str]:
             "--model", str(model), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
 
 
+def start_rasa(stack: Stack, model: Path, *, actions_port: str, rasa_port: str, env: dict[str, str]) -> None:
+    """Start the action server and the Rasa server with ``env``; return once both answer."""
+    stack.start("actions", actions_command(actions_port), env)
+    stack.start("rasa", rasa_command(rasa_port, model), env)
+    wait_http(stack, f"http://127.0.0.1:{actions_port}/health", 90)
+    wait_http(stack, f"http://127.0.0.1:{rasa_port}/status", 300)
+
+
 def up() -> int:
     env, own_redis, sandbox = stack_env(dict(os.environ))
     env.update({k: v for k, v in rasa_env().items() if k in ("RASA_TELEMETRY_ENABLED", "TF_CPP_MIN_LOG_LEVEL")})
@@ -163,18 +181,12 @@ def up() -> int:
         signal.signal(signum, on_signal)
     try:
         if own_redis:
-            port = env["REDIS_URL"].rsplit(":", 1)[1].split("/")[0]
-            (VAR / "redis").mkdir(parents=True, exist_ok=True)
-            stack.start("redis", ["redis-server", "--bind", "127.0.0.1", "--port", port, "--dir", str(VAR / "redis"),
-                                  "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""])
-            wait_tcp(stack, "127.0.0.1", int(port), 15)
+            start_redis(stack, urlparse(env["REDIS_URL"]).port, VAR / "redis", persistent=True)
         model = ensure_model()
-        stack.start("actions", actions_command(env["ACTIONS_PORT"]))
-        stack.start("rasa", rasa_command(env["RASA_PORT"], model), {**env, "PYTHONPATH": str(ROOT)})
-        stack.start("gateway", [str(APP_BIN / "relais"), "gateway"])
         print("Starting Relais (logs in var/log/) …", flush=True)
-        wait_http(stack, f"http://127.0.0.1:{env['ACTIONS_PORT']}/health", 60)
-        wait_http(stack, f"http://127.0.0.1:{env['RASA_PORT']}/status", 180)
+        start_rasa(stack, model, actions_port=env["ACTIONS_PORT"], rasa_port=env["RASA_PORT"],
+                   env={**env, "PYTHONPATH": str(ROOT)})
+        stack.start("gateway", [str(APP_BIN / "relais"), "gateway"])
         wait_http(stack, f"http://127.0.0.1:{env['RELAIS_PORT']}/healthz", 30)
         print(f"""
 Relais is up.

@@ -50,12 +50,15 @@ class RasaClient:
         """NLU only (intent, entities, tone), without touching any conversation."""
         return await self._post("/model/parse", {"text": text})
 
+    async def _tracker_event(self, conversation_id: str, event: str) -> None:
+        await self._post(f"/conversations/{quote(conversation_id, safe='')}/tracker/events", {"event": event})
+
     async def pause(self, conversation_id: str) -> None:
         """Append ``ConversationPaused``: Rasa keeps logging the fan's messages but stops answering."""
-        await self._post(f"/conversations/{quote(conversation_id, safe='')}/tracker/events", {"event": "pause"})
+        await self._tracker_event(conversation_id, "pause")
 
     async def resume(self, conversation_id: str) -> None:
-        await self._post(f"/conversations/{quote(conversation_id, safe='')}/tracker/events", {"event": "resume"})
+        await self._tracker_event(conversation_id, "resume")
 
     async def draft(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> Draft:
         body = {"sender": conversation_id, "message": text, "metadata": metadata}

@@ -18,8 +18,6 @@ import time
 import uuid
 from typing import Any
 
-from dataclasses import replace
-
 from bot.analysis import Analysis, analysis_from_meta, meta_from_parse
 from bot.cm_queue import CMQueue
 from bot.errors import RasaError, SendError
@@ -167,11 +165,11 @@ class Worker:
                 meta = meta_from_parse(await self.rasa.parse(rasa_text(message)), language)
             except RasaError:
                 meta = {}
-        analysis = analysis_from_meta(message.text, meta, language=language, attachments=message.attachments,
-                                      has_draft=bool(draft.text.strip()))
         unchecked = ("proofreader_unavailable",) if draft.meta.get("proofreading_unavailable") else ()
-        analysis = replace(analysis, draft_issues=tuple(i["word"] for i in draft.meta.get("proofreading", []))
-                           + unchecked)
+        analysis = analysis_from_meta(
+            message.text, meta, language=language, attachments=message.attachments,
+            has_draft=bool(draft.text.strip()),
+            draft_issues=tuple(i["word"] for i in draft.meta.get("proofreading", [])) + unchecked)
         context = Context(
             with_human=await self.handoff.state(message.conversation_id) is not None,
             repeated=await self.recent.repeated(message.conversation_id, message.message_id, message.text,
@@ -189,14 +187,13 @@ class Worker:
         """Safe fixes applied; what is left is recorded in the draft's metadata (a draft with issues is held)."""
         if not draft.text.strip():
             return draft
-        draft_language = str(draft.meta.get("language") or language)
+        meta = dict(draft.meta)
         try:
-            checked = await self.proofreader.check(draft.text, draft_language)
+            checked = await self.proofreader.check(draft.text, str(meta.get("language") or language))
         except ProofreadingUnavailable as exc:
             checked = Checked(draft.text, [], "")
-            draft.meta["proofreading_unavailable"] = exc.public
-        meta = {**draft.meta, "proofreading": [i.as_dict(checked.text) for i in checked.issues],
-                "proofreader": checked.backend}
+            meta["proofreading_unavailable"] = exc.public
+        meta.update(proofreading=[i.as_dict(checked.text) for i in checked.issues], proofreader=checked.backend)
         return Draft([checked.text], meta)
 
     async def _send(self, message: InboundMessage, analysis: Analysis, draft: Draft, decision: Decision) -> None:
@@ -214,18 +211,18 @@ class Worker:
                                          {"platform_ids": ids, "evidence": analysis.evidence()})
 
     async def _case(self, message: InboundMessage, analysis: Analysis | None, draft: Draft,
-              decision: Decision, **extra: Any) -> dict[str, Any]:
+                    decision: Decision, **extra: Any) -> dict[str, Any]:
+        text = mask_personal_data(message.text)  # the CM queue never holds e-mails, phones or card numbers
+        language = analysis.language if analysis and analysis.language in ("fr", "en") else "fr"
         return {
             "conversation": message.conversation_id,
             "platform": message.platform,
             "page_id": message.page_id,
             "sender_id": message.sender_id,
             "message_id": message.message_id,
-            "text": mask_personal_data(message.text),
+            "text": text,
             "attachments": list(message.attachments),
-            "mentions": await asyncio.to_thread(entities, mask_personal_data(message.text),
-                                                analysis.language if analysis and analysis.language in ("fr", "en")
-                                                else "fr"),
+            "mentions": await asyncio.to_thread(entities, text, language),
             "proofreading": draft.meta.get("proofreading", []),
             "route": decision.route,
             "reasons": decision.reasons,
@@ -261,7 +258,7 @@ class Worker:
             except SendError as exc:
                 reasons.append(f"holding_message_failed:{exc.public}")
         case = await self._case(message, analysis, draft, Decision(decision.route, reasons),
-                          holding_message=holding if holding_ids else "")
+                                holding_message=holding if holding_ids else "")
         await self.cm_queue.add("escalated" if new else "follow_up", case)
         await self.ledger.record_outcome(message, "escalated", reasons,
                                          {"draft": draft.text, "holding_ids": holding_ids})

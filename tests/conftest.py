@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest_asyncio
 from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
-from bot.launcher import Stack, actions_command, rasa_command, rasa_endpoint_env, wait_http, wait_tcp
+from bot.launcher import Stack, rasa_endpoint_env, start_rasa, start_redis
 from bot.training import ROOT, ensure_model, rasa_env
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.helpers import PAGE_TOKEN, free_port, make_settings, serve
@@ -30,16 +29,11 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A private redis-server for the session (db 0: Relais, db 1: Rasa trackers)."""
-    port = free_port()
     data = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", str(data),
-                             "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    stack = Stack({}, log_dir=data)
-    stack.procs.append(("redis", proc))
-    wait_tcp(stack, "127.0.0.1", port, 15)
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(10)
+    stack = Stack(dict(os.environ), log_dir=data)
+    url = start_redis(stack, free_port(), data, persistent=False)
+    yield url
+    stack.stop()
 
 
 @pytest_asyncio.fixture
@@ -69,11 +63,8 @@ def rasa_stack(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
                                                f"http://127.0.0.1:{actions_port}/webhook"),
            "RELAIS_BRAND_FILE": str(brand_file)}
     stack = Stack(env, log_dir=logs)
-    stack.start("actions", actions_command(actions_port))
-    stack.start("rasa", rasa_command(rasa_port, model))
     try:
-        wait_http(stack, f"http://127.0.0.1:{actions_port}/health", 90)
-        wait_http(stack, f"http://127.0.0.1:{rasa_port}/status", 300)
+        start_rasa(stack, model, actions_port=actions_port, rasa_port=rasa_port, env=env)
     except RuntimeError:
         for log in logs.glob("*.log"):
             print(f"--- {log.name}\n{log.read_text()[-4000:]}")
