@@ -6,7 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.analysis import meta_from_parse
+from bot.pipeline.analysis import meta_from_parse
 from bot.language import detect_language
 
 SUPPORTED_LANGUAGES = ("fr", "en")
@@ -35,16 +35,23 @@ def response_for(intent: str) -> str:
     return "utter_default" if intent in ("nlu_fallback", "") else f"utter_{intent}"
 
 
-def render(domain: dict[str, Any], response: str, language: str) -> str:
-    """The text of a domain response in ``language`` (its variation without condition as fallback)."""
-    fallback = ""
+class _Values(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render(domain: dict[str, Any], response: str, language: str, **values: Any) -> str:
+    """The text of a domain response in ``language`` (its variation without condition as fallback),
+    with its ``{variables}`` filled from ``values``."""
+    text = ""
     for variation in (domain.get("responses") or {}).get(response) or []:
         conditions = variation.get("condition") or []
         if not conditions:
-            fallback = fallback or variation.get("text", "")
+            text = text or variation.get("text", "")
         elif any(c.get("name") == "language" and c.get("value") == language for c in conditions):
-            return variation.get("text", "")
-    return fallback
+            text = variation.get("text", "")
+            break
+    return text.format_map(_Values({k: "" if v is None else v for k, v in values.items()}))
 
 
 def reply_meta(tracker: Tracker, domain: dict[str, Any], response: str, **extra: Any) -> dict[str, Any]:

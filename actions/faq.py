@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.drafting import fan_language, reply_meta, response_for
+from actions.drafting import fan_language, render, reply_meta, response_for
 from bot.brand import current_brand
 
 
@@ -26,12 +26,14 @@ class ActionDraftReply(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         first_name = (tracker.latest_message.get("metadata") or {}).get("first_name")
-        text = current_brand().compose(intent, fan_language(tracker), first_name)
+        language = fan_language(tracker)
+        text = current_brand().compose(intent, language, first_name)
         if text is not None:
             dispatcher.utter_message(text=text, json_message={"relais": reply_meta(tracker, domain, f"brand:{intent}")})
             return []
         response = response_for(intent)
         if response not in (domain.get("responses") or {}):
             response = "utter_default"
-        dispatcher.utter_message(response=response, json_message={"relais": reply_meta(tracker, domain, response)})
+        dispatcher.utter_message(text=render(domain, response, language),
+                                 json_message={"relais": reply_meta(tracker, domain, response)})
         return []

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.drafting import fan_language, reply_meta
+from actions.drafting import fan_language, render, reply_meta
 from actions.order_store import Order, OrderStore, format_date, load_store, normalise_order_number
 
 
@@ -34,12 +34,12 @@ class ActionOrderStatus(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         entity = next(tracker.get_latest_entity_values("order_number"), None)
         number = normalise_order_number(entity or tracker.latest_message.get("text") or "")
+        language = fan_language(tracker)
         if number is None:
-            dispatcher.utter_message(response="utter_ask_order_number",
+            dispatcher.utter_message(text=render(domain, "utter_ask_order_number", language),
                                      json_message={"relais": reply_meta(tracker, domain, "utter_ask_order_number")})
             return []
-        language = fan_language(tracker)
         response, values = order_reply(self.store.get(number), number, language)
-        dispatcher.utter_message(response=response, **values,
+        dispatcher.utter_message(text=render(domain, response, language, **values),
                                  json_message={"relais": reply_meta(tracker, domain, response, order_number=number)})
         return [SlotSet("order_number", number)]

@@ -25,9 +25,9 @@ from pathlib import Path
 import yaml
 
 from benchmarks.stack import start_backends
-from bot.evaluation import predict
-from bot.policy import ESCALATE, PolicyConfig
-from bot.training import ROOT
+from bot.tools.evaluation import predict
+from bot.pipeline.policy import ESCALATE, PolicyConfig
+from bot.tools.training import ROOT
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 # Intents Relais hands to a person by design (policy.yml: escalate.intents, and press /

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from bot.launcher import Stack, rasa_endpoint_env, start_rasa, start_redis
-from bot.training import ensure_model, rasa_env
+from bot.tools.launcher import Stack, rasa_endpoint_env, start_rasa, start_redis
+from bot.tools.training import ensure_model, rasa_env
 from tests.helpers import free_port
 
 

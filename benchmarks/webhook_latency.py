@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from benchmarks.stack import start_backends
-from bot.tryit import messenger_event
+from bot.tools.tryit import messenger_event
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.helpers import PAGE_TOKEN, make_settings, post_signed, serve
 

@@ -1,32 +1,40 @@
-"""The Relais gateway: one aiohttp app serving the webhooks, running the workers in the background."""
+"""The Relais gateway: every channel's webhook, health, readiness and metrics — and nothing slow.
+
+``create_app(settings)`` is the one factory. For each enabled channel it
+serves ``GET`` (the platform's subscription check) and ``POST`` (events) on
+the channel's path. A POST is read whole (413 above ``client_max_size``),
+its signature checked on the raw bytes, parsed event by event, enqueued in
+one atomic call and answered 200 — within ``enqueue_budget_s``, or 503 with
+``Retry-After`` when Redis cannot take it in time (the platform redelivers).
+The gateway never waits on NLU or on a platform's send API: workers
+(``relais worker``) do that in their own processes.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import json
 import logging
+import time
 from collections.abc import AsyncIterator
 
-import aiohttp
 from aiohttp import web
-from redis.asyncio import Redis
+from aiohttp.abc import AbstractAccessLogger
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.exceptions import RedisError
 
-from bot import nlp, sandbox
-from bot.brand import load_brand
-from bot.errors import RelaisError
-from bot.keys import BRAND, HTTP, POLICY, QUEUE, REDIS, SETTINGS
-from bot.ledger import Ledger
-from bot.policy import PolicyConfig
-from bot.profiles import ProfileLookup
-from bot.proofreading.service import Proofreader
-from bot.queue import InboundQueue
-from bot.rasa_client import RasaClient
-from bot.send import MessengerSender
+from bot import metrics, redis_keys as keys, sandbox
+from bot.channels import Channel, load_channels
+from bot.errors import OverloadError, PayloadError, RelaisError
+from bot.keys import CHANNELS, QUEUE, REDIS, SETTINGS
+from bot.pipeline.delivery import record_echo
+from bot.pipeline.queue import InboundQueue
 from bot.settings import Settings
-from bot.worker import Worker
-from webhooks import messenger
 
 log = logging.getLogger("relais.gateway")
+
+MAX_BODY_BYTES = 1024 * 1024
+RETRY_AFTER_S = 5
 
 
 @web.middleware
@@ -36,67 +44,163 @@ async def errors_to_http(request: web.Request, handler) -> web.StreamResponse:
         return await handler(request)
     except RelaisError as exc:
         log.info("%s %s refused: %s %s", request.method, request.path, exc.status, exc.public)
-        return web.json_response({"error": exc.public}, status=exc.status)
+        headers = {"Retry-After": str(exc.retry_after_s)} if getattr(exc, "retry_after_s", None) else None
+        return web.json_response({"error": exc.public}, status=exc.status, headers=headers)
+    except web.HTTPRequestEntityTooLarge:
+        return web.json_response({"error": f"body larger than {MAX_BODY_BYTES} bytes"}, status=413)
+
+
+class AccessLogger(AbstractAccessLogger):
+    """Method, path (never the query string: it may carry tokens), status and time."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info("%s %s %s %d %.1fms", request.remote, request.method, request.path, response.status,
+                         time * 1000)
+
+
+def redis_client(settings: Settings) -> Redis:
+    """A client whose pool waits (briefly) for a free connection instead of failing."""
+    pool = BlockingConnectionPool.from_url(settings.redis_url, max_connections=settings.redis_max_connections,
+                                           timeout=settings.enqueue_budget_s, socket_connect_timeout=2,
+                                           socket_timeout=5, health_check_interval=30)
+    return Redis(connection_pool=pool)
 
 
 async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    redis = Redis.from_url(settings.redis_url)
-    await redis.ping()
+    redis = redis_client(settings)
     app[REDIS] = redis
-    app[QUEUE] = InboundQueue(redis, settings.stream, settings.group, settings.dedup_ttl_s)
-    await app[QUEUE].ensure_group()
+    app[QUEUE] = InboundQueue(redis, dedup_ttl_s=settings.dedup_ttl_s)
+    try:
+        await app[QUEUE].ensure_group()
+    except RedisError as exc:  # readiness says so; the group is created when Redis is back
+        log.error("Redis not reachable at start-up: %s", type(exc).__name__)
     yield
     await redis.aclose()
 
 
-async def _http_ctx(app: web.Application) -> AsyncIterator[None]:
-    app[HTTP] = aiohttp.ClientSession(headers={"User-Agent": "relais/0.1"})
-    yield
-    await app[HTTP].close()
+def _decode(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise PayloadError("JSON nested too deeply") from None
+    except (UnicodeDecodeError, ValueError):
+        raise PayloadError("body is not valid JSON") from None
 
 
-async def _worker_ctx(app: web.Application) -> AsyncIterator[None]:
-    settings = app[SETTINGS]
-    if not settings.run_worker:
-        yield
-        return
-    brand = app[BRAND]
-    proofreader = await asyncio.to_thread(Proofreader.from_env, brand.proofreading_vocabulary, brand.english)
-    await asyncio.to_thread(nlp.pipeline, "fr")  # load spaCy now, not on the first fan's message
-    worker = Worker(
-        app[QUEUE],
-        Ledger(app[REDIS]),
-        RasaClient(app[HTTP], settings.rasa_url, settings.rasa_timeout_s),
-        MessengerSender(app[HTTP], settings.send_api_url, settings.messenger_page_access_token,
-                        attempts=settings.send_attempts, timeout_s=settings.send_timeout_s),
-        app[POLICY],
-        proofreader,
-        ProfileLookup(app[HTTP], settings.send_api_url, settings.messenger_page_access_token, app[REDIS]),
-        consumer=settings.consumer,
-        concurrency=settings.worker_concurrency,
-        claim_idle_ms=settings.claim_idle_ms,
-    )
-    task = asyncio.create_task(worker.run(), name="relais-worker")
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+def receive_handler(channel: Channel):
+    async def receive(request: web.Request) -> web.Response:
+        """``POST`` events: whole body → signature → parse → enqueue → 200."""
+        platform = channel.platform
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            metrics.DELIVERIES.labels(platform, "too_large").inc()
+            raise
+        try:
+            channel.verify(request.headers, body)
+            batch = channel.parse(_decode(body))
+        except RelaisError as exc:
+            metrics.DELIVERIES.labels(platform, f"refused_{exc.status}").inc()
+            raise
+        for reason, count in batch.skipped.items():
+            metrics.SKIPPED_EVENTS.labels(platform, reason).inc(count)
+        settings = request.app[SETTINGS]
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(settings.enqueue_budget_s):
+                fresh = await request.app[QUEUE].enqueue(batch.messages)
+                for echo in batch.echoes:
+                    await record_echo(request.app[REDIS], echo.platform, echo.tag, echo.platform_message_id)
+        except (TimeoutError, RedisError) as exc:
+            metrics.DELIVERIES.labels(platform, "overloaded").inc()
+            log.warning("could not enqueue within %.1fs (%s); asking the platform to retry",
+                        settings.enqueue_budget_s, type(exc).__name__)
+            raise OverloadError("busy, retry later", retry_after_s=RETRY_AFTER_S) from None
+        metrics.ENQUEUE_SECONDS.observe(time.perf_counter() - started)
+        metrics.DELIVERIES.labels(platform, "accepted").inc()
+        log.debug("webhook: %d message(s), %d new, %d echo(es), %d skipped", len(batch.messages), fresh,
+                  len(batch.echoes), sum(batch.skipped.values()))
+        return web.Response(text=channel.ack_body())
+    return receive
+
+
+def check_handler(channel: Channel):
+    async def check(request: web.Request) -> web.Response:
+        body, content_type = channel.answer_check(request.query)
+        return web.Response(text=body, content_type=content_type)
+    return check
+
+
+async def _workers_alive(redis: Redis) -> tuple[int, list[str]]:
+    names = [n.decode() for n in await redis.zrangebyscore(keys.WORKERS, time.time() - 60, "+inf")]
+    alive, degraded = 0, []
+    for name in names:
+        raw = await redis.get(keys.worker(name))
+        if raw is None:
+            continue
+        alive += 1
+        if json.loads(raw).get("status") == "degraded":
+            degraded.append(name)
+    return alive, degraded
 
 
 async def health(request: web.Request) -> web.Response:
-    await request.app[REDIS].ping()
-    return web.json_response({"status": "ok"})
+    """Liveness, always 200 while the process serves; ``status`` says ``degraded`` when Redis or the
+    workers cannot do their part."""
+    redis = request.app[REDIS]
+    try:
+        await redis.ping()
+        alive, degraded = await _workers_alive(redis)
+    except RedisError:
+        return web.json_response({"status": "degraded", "redis": "unreachable"})
+    status = "ok" if alive and not degraded else "degraded"
+    return web.json_response({"status": status, "redis": "ok", "workers": alive, "workers_degraded": len(degraded)})
 
 
-def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[errors_to_http], client_max_size=2 * 1024 * 1024)
+async def ready(request: web.Request) -> web.Response:
+    """Readiness: 200 only when webhooks can be enqueued (Redis reachable, consumer group present)."""
+    queue = request.app[QUEUE]
+    try:
+        groups = await request.app[REDIS].xinfo_groups(queue.stream)
+        if not any((g["name"].decode() if isinstance(g["name"], bytes) else g["name"]) == queue.group
+                   for g in groups):
+            await queue.ensure_group()
+    except RedisError as exc:
+        return web.json_response({"ready": False, "reason": type(exc).__name__}, status=503)
+    return web.json_response({"ready": True})
+
+
+async def metrics_handler(request: web.Request) -> web.Response:
+    stats, alive = None, None
+    try:
+        stats = await request.app[QUEUE].stats()
+        alive, _ = await _workers_alive(request.app[REDIS])
+    except RedisError:
+        pass
+    return web.Response(body=metrics.render(stats, alive), content_type="text/plain", charset="utf-8",
+                        headers={"Cache-Control": "no-store"})
+
+
+def create_app(settings: Settings, channels: dict[str, Channel] | None = None) -> web.Application:
+    app = web.Application(middlewares=[errors_to_http], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
-    app[POLICY] = PolicyConfig.load(settings.policy_file)  # fails fast, naming the bad key
-    app[BRAND] = load_brand()
-    app.cleanup_ctx.extend([_redis_ctx, _http_ctx, _worker_ctx])
+    app[CHANNELS] = channels if channels is not None else load_channels_from_env(settings)
+    app.cleanup_ctx.append(_redis_ctx)
     app.router.add_get("/healthz", health)
-    messenger.add_routes(app)
-    if settings.sandbox:
+    app.router.add_get("/readyz", ready)
+    app.router.add_get("/metrics", metrics_handler)
+    for channel in app[CHANNELS].values():
+        app.router.add_get(channel.webhook_path, check_handler(channel))
+        app.router.add_post(channel.webhook_path, receive_handler(channel))
+    if settings.sandbox_allowed:
         sandbox.add_routes(app)
+    elif settings.sandbox:
+        log.warning("sandbox routes are served only on a loopback address; not on %s", settings.host)
     return app
+
+
+def load_channels_from_env(settings: Settings) -> dict[str, Channel]:
+    import os
+
+    return load_channels(os.environ, list(settings.channels))

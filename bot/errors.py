@@ -1,4 +1,15 @@
-"""One exception base for Relais; the web edge translates each subclass to an HTTP status."""
+"""One exception base for Relais; the web edge translates each subclass to an HTTP status.
+
+    RelaisError                 500  anything Relais raises on purpose
+    ├── ConfigError             500  a bad or missing setting, at start-up (names the key)
+    ├── SignatureError          401  a webhook not signed by the platform
+    ├── ForbiddenError          403  well formed but not allowed (no secret configured, bad token)
+    ├── PayloadError            400  a body that is not the platform's documented JSON
+    ├── OverloadError           503  cannot take the request now; ``Retry-After`` says when to retry
+    ├── SendError               502  a platform refused a reply (tools that send directly)
+    ├── RasaError               502  the Rasa server or the action server failed
+    └── LeaseLost               409  another worker holds the conversation (bot.pipeline.delivery)
+"""
 
 from __future__ import annotations
 
@@ -40,6 +51,16 @@ class PayloadError(RelaisError):
     """A webhook body that is not the JSON the platform documents."""
 
     status = 400
+
+
+class OverloadError(RelaisError):
+    """The gateway cannot take the request in time; the platform should redeliver later."""
+
+    status = 503
+
+    def __init__(self, public: str, *, retry_after_s: int = 5) -> None:
+        super().__init__(public)
+        self.retry_after_s = retry_after_s
 
 
 class SendError(RelaisError):

@@ -1,58 +1,40 @@
-"""Sandbox outbox: a local stand-in for the Send API so the stack can be tried without a Facebook app.
+"""Sandbox mode: try the whole stack without a platform account.
 
-Used only when ``RELAIS_SANDBOX`` is on (``relais up`` turns it on when no
-page access token is configured). Replies posted to
-``/sandbox/graph/{version}/{page_id}/messages`` are kept in Redis per fan and
-read back by ``relais try`` through ``GET /sandbox/outbox/{psid}``, and
-``GET /sandbox/messages/{mid}`` tells what became of a message.
+With ``RELAIS_SANDBOX`` on (``relais up`` turns it on when no channel has
+send credentials), the workers deliver replies to a local outbox in Redis
+instead of the platform's send API. The gateway serves the outbox only on a
+loopback address and only to callers with ``RELAIS_SANDBOX_TOKEN`` as a
+bearer token (``relais try`` reads it from ``var/sandbox.env``):
+
+* ``GET /sandbox/outbox/{platform}/{user}`` — the replies a fan got, then forgotten;
+* ``GET /sandbox/messages/{platform}/{account}/{user}/{message_id}`` — what became of one message.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
-import time
-import uuid
 
 from aiohttp import web
 
-from bot.errors import ForbiddenError, PayloadError
+from bot import redis_keys as keys
+from bot.errors import ForbiddenError
 from bot.keys import REDIS, SETTINGS
-from bot.ledger import Ledger
-from bot.messages import InboundMessage
-
-OUTBOX_TTL_S = 3600
+from bot.pipeline.ledger import Ledger
 
 
-def _outbox(recipient: str) -> str:
-    return f"relais:sandbox:outbox:{recipient}"
-
-
-async def receive(request: web.Request) -> web.Response:
-    """Accept a Send API call the way the Graph API does, and keep the message."""
-    token = request.query.get("access_token", "")
-    expected = request.app[SETTINGS].messenger_page_access_token
-    if not hmac.compare_digest(token.encode(), expected.encode()):
-        raise ForbiddenError("invalid access token")
-    try:
-        body = await request.json()
-        recipient = str(body["recipient"]["id"])
-        text = body["message"]["text"]
-    except (ValueError, KeyError, TypeError):
-        raise PayloadError("expected recipient.id and message.text") from None
-    message_id = "m_sandbox_" + uuid.uuid4().hex
-    record = {"page_id": request.match_info["page_id"], "text": text, "message_id": message_id,
-              "messaging_type": body.get("messaging_type"), "at": time.time()}
-    redis = request.app[REDIS]
-    await redis.rpush(_outbox(recipient), json.dumps(record, ensure_ascii=False))
-    await redis.expire(_outbox(recipient), OUTBOX_TTL_S)
-    return web.json_response({"recipient_id": recipient, "message_id": message_id})
+def _authorised(request: web.Request) -> None:
+    expected = request.app[SETTINGS].sandbox_token
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise ForbiddenError("sandbox token required")
 
 
 async def read_outbox(request: web.Request) -> web.Response:
     """Every reply sent to a fan so far (oldest first), then forgotten."""
+    _authorised(request)
     redis = request.app[REDIS]
-    key = _outbox(request.match_info["psid"])
+    key = keys.outbox(request.match_info["platform"], request.match_info["user"])
     async with redis.pipeline(transaction=True) as pipe:
         pipe.lrange(key, 0, -1)
         pipe.delete(key)
@@ -62,11 +44,13 @@ async def read_outbox(request: web.Request) -> web.Response:
 
 async def message_status(request: web.Request) -> web.Response:
     """What became of one inbound message: sent, held, escalated or failed, with the reasons."""
-    message = InboundMessage("messenger", request.match_info["mid"], "", "", "", 0)
-    return web.json_response(await Ledger(request.app[REDIS]).state(message))
+    _authorised(request)
+    m = request.match_info
+    conversation = f"{m['platform']}:{m['account']}:{m['user']}"
+    state = await Ledger(request.app[REDIS]).state_of(conversation, m["message_id"])
+    return web.json_response({k: v for k, v in state.items() if k in ("status", "reasons", "route", "evidence")})
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_post("/sandbox/graph/{version}/{page_id}/messages", receive)
-    app.router.add_get("/sandbox/outbox/{psid}", read_outbox)
-    app.router.add_get("/sandbox/messages/{mid}", message_status)
+    app.router.add_get("/sandbox/outbox/{platform}/{user}", read_outbox)
+    app.router.add_get("/sandbox/messages/{platform}/{account}/{user}/{message_id}", message_status)

@@ -1,12 +1,15 @@
 """Settings: read once from the environment, validated, failing fast with the key named.
 
-Secrets (app secret, verify token, page access token) come only from the
-environment; nothing here reads files.
+Secrets come only from the environment and are never printed (``repr``
+leaves them out). Each channel reads its own settings with the helpers
+below (``webhooks/<platform>/__init__.py``); this module holds what the
+gateway and the workers share.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,50 +17,66 @@ from urllib.parse import urlparse
 
 from bot.errors import ConfigError
 
-DEFAULT_GRAPH_API_BASE = "https://graph.facebook.com"
-DEFAULT_GRAPH_API_VERSION = "v21.0"
+ROOT = Path(__file__).resolve().parents[1]
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    redis_url: str
-    rasa_url: str
-    messenger_app_secret: str = field(repr=False)
-    messenger_verify_token: str = field(repr=False)
-    messenger_page_access_token: str = field(repr=False)
-    graph_api_base: str = DEFAULT_GRAPH_API_BASE
-    graph_api_version: str = DEFAULT_GRAPH_API_VERSION
+    redis_url: str = field(repr=False)  # may carry a password
+    rasa_urls: tuple[str, ...] = ("http://127.0.0.1:5005",)
+    rasa_token: str = field(default="", repr=False)
+    actions_url: str = "http://127.0.0.1:5055/webhook"
+    actions_token: str = field(default="", repr=False)
+    channels: tuple[str, ...] = ("messenger",)
     host: str = "127.0.0.1"
     port: int = 8080
-    run_worker: bool = True
-    worker_concurrency: int = 4
-    stream: str = "relais:inbound"
-    group: str = "relais-workers"
-    consumer: str = "worker"
-    claim_idle_ms: int = 30_000
-    send_attempts: int = 4
-    rasa_timeout_s: float = 30.0
-    send_timeout_s: float = 10.0
-    dedup_ttl_s: int = 7 * 24 * 3600
     sandbox: bool = False
-    policy_file: str = str(Path(__file__).resolve().parents[1] / "policy.yml")
+    sandbox_token: str = field(default="", repr=False)
+    worker_concurrency: int = 8
+    consumer: str = "worker"
+    # Leases: a worker renews its conversation lock and its claim on the entry every
+    # heartbeat; another worker takes an entry over once it missed three heartbeats.
+    heartbeat_s: float = 2.0
+    lock_ttl_ms: int = 10_000
+    max_attempts: int = 5  # deliveries of one entry before it goes to the dead letters
+    send_attempts: int = 6  # sends refused with a retryable error before the message fails
+    send_retry_base_s: float = 2.0
+    echo_wait_s: float = 30.0  # how long an uncertain send waits for the platform's echo
+    rasa_timeout_s: float = 10.0
+    rasa_attempts: int = 3
+    actions_timeout_s: float = 10.0
+    enqueue_budget_s: float = 2.0  # longer than this to enqueue → 503 with Retry-After
+    redis_max_connections: int = 64
+    dedup_ttl_s: int = 7 * 24 * 3600  # longer than Meta's and X's redelivery windows
+    policy_file: str = str(ROOT / "policy.yml")
+    brand_file: str = str(ROOT / "brand.yml")
+    domain_file: str = str(ROOT / "domain.yml")
+    rules_file: str = str(ROOT / "nlu_data" / "rules.yml")
 
     @property
-    def send_api_url(self) -> str:
-        return f"{self.graph_api_base.rstrip('/')}/{self.graph_api_version}"
+    def claim_idle_ms(self) -> int:
+        """An entry idle this long has an owner that missed three heartbeats: it is dead."""
+        return int(self.heartbeat_s * 3000) + 1000
+
+    @property
+    def sandbox_allowed(self) -> bool:
+        return self.sandbox and self.host in LOOPBACK_HOSTS
 
 
-def _url(env: Mapping[str, str], key: str, schemes: tuple[str, ...], default: str | None = None) -> str:
+# -- helpers every module that reads settings uses ---------------------------------------
+
+def env_url(env: Mapping[str, str], key: str, schemes: tuple[str, ...], default: str | None = None) -> str:
     value = env.get(key, "").strip() or default
     if not value:
         raise ConfigError(f"missing setting {key}")
     parsed = urlparse(value)
-    if parsed.scheme not in schemes or not parsed.netloc:
-        raise ConfigError(f"setting {key} must be a {'/'.join(schemes)} URL, got {value!r}")
+    if parsed.scheme not in schemes or not (parsed.netloc or parsed.scheme == "unix"):
+        raise ConfigError(f"setting {key} must be a {'/'.join(schemes)} URL")
     return value
 
 
-def _int(env: Mapping[str, str], key: str, default: int, minimum: int = 1) -> int:
+def env_int(env: Mapping[str, str], key: str, default: int, minimum: int = 1) -> int:
     raw = env.get(key, "").strip()
     if not raw:
         return default
@@ -70,7 +89,20 @@ def _int(env: Mapping[str, str], key: str, default: int, minimum: int = 1) -> in
     return value
 
 
-def _bool(env: Mapping[str, str], key: str, default: bool) -> bool:
+def env_float(env: Mapping[str, str], key: str, default: float, minimum: float = 0.001) -> float:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"setting {key} must be a number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"setting {key} must be >= {minimum}, got {value}")
+    return value
+
+
+def env_bool(env: Mapping[str, str], key: str, default: bool) -> bool:
     raw = env.get(key, "").strip().lower()
     if not raw:
         return default
@@ -81,30 +113,55 @@ def _bool(env: Mapping[str, str], key: str, default: bool) -> bool:
     raise ConfigError(f"setting {key} must be true or false, got {raw!r}")
 
 
-def _secret(env: Mapping[str, str], key: str) -> str:
+def env_secret(env: Mapping[str, str], key: str) -> str:
     value = env.get(key, "").strip()
     if not value:
         raise ConfigError(f"missing setting {key} (set it in the environment)")
     return value
 
 
+def _file(env: Mapping[str, str], key: str, default: str) -> str:
+    value = env.get(key, "").strip() or default
+    if not Path(value).is_file():
+        raise ConfigError(f"setting {key}: no such file {value}")
+    return value
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from the environment, raising ConfigError naming the first bad key."""
+    from bot.channels import registered_platforms
+
     env = os.environ if env is None else env
+    rasa_urls = tuple(u.strip() for u in (env.get("RASA_URL", "") or "http://127.0.0.1:5005").split(",") if u.strip())
+    for i, url in enumerate(rasa_urls):
+        env_url({"RASA_URL": url}, "RASA_URL", ("http", "https"))
+    channels = tuple(c.strip() for c in env.get("RELAIS_CHANNELS", "").split(",") if c.strip()) or tuple(
+        registered_platforms())
+    unknown = [c for c in channels if c not in registered_platforms()]
+    if unknown:
+        raise ConfigError(f"setting RELAIS_CHANNELS: unknown channel {unknown[0]!r} "
+                          f"(known: {', '.join(registered_platforms())})")
+    sandbox = env_bool(env, "RELAIS_SANDBOX", False)
+    defaults = Settings(redis_url="redis://127.0.0.1:6379/0")
     return Settings(
-        redis_url=_url(env, "REDIS_URL", ("redis", "rediss", "unix")),
-        rasa_url=_url(env, "RASA_URL", ("http", "https"), "http://127.0.0.1:5005"),
-        messenger_app_secret=_secret(env, "MESSENGER_APP_SECRET"),
-        messenger_verify_token=_secret(env, "MESSENGER_VERIFY_TOKEN"),
-        messenger_page_access_token=_secret(env, "MESSENGER_PAGE_ACCESS_TOKEN"),
-        graph_api_base=_url(env, "GRAPH_API_BASE", ("http", "https"), DEFAULT_GRAPH_API_BASE),
-        graph_api_version=env.get("GRAPH_API_VERSION", "").strip() or DEFAULT_GRAPH_API_VERSION,
+        redis_url=env_url(env, "REDIS_URL", ("redis", "rediss", "unix")),
+        rasa_urls=rasa_urls,
+        rasa_token=env.get("RASA_TOKEN", "").strip(),
+        actions_url=env_url(env, "RELAIS_ACTION_URL", ("http", "https"), defaults.actions_url),
+        actions_token=env.get("RELAIS_ACTIONS_TOKEN", "").strip(),
+        channels=channels,
         host=env.get("RELAIS_HOST", "").strip() or "127.0.0.1",
-        port=_int(env, "RELAIS_PORT", 8080),
-        run_worker=_bool(env, "RELAIS_RUN_WORKER", True),
-        worker_concurrency=_int(env, "RELAIS_WORKER_CONCURRENCY", 4),
-        consumer=env.get("RELAIS_CONSUMER", "").strip() or f"worker-{os.getpid()}",
-        claim_idle_ms=_int(env, "RELAIS_CLAIM_IDLE_MS", 30_000, minimum=100),
-        sandbox=_bool(env, "RELAIS_SANDBOX", False),
-        **({"policy_file": env["RELAIS_POLICY_FILE"]} if env.get("RELAIS_POLICY_FILE", "").strip() else {}),
+        port=env_int(env, "RELAIS_PORT", 8080),
+        sandbox=sandbox,
+        sandbox_token=env_secret(env, "RELAIS_SANDBOX_TOKEN") if sandbox else "",
+        worker_concurrency=env_int(env, "RELAIS_WORKER_CONCURRENCY", defaults.worker_concurrency),
+        consumer=env.get("RELAIS_CONSUMER", "").strip() or f"{socket.gethostname()}-{os.getpid()}",
+        heartbeat_s=env_float(env, "RELAIS_HEARTBEAT_S", defaults.heartbeat_s, minimum=0.1),
+        max_attempts=env_int(env, "RELAIS_MAX_ATTEMPTS", defaults.max_attempts),
+        send_attempts=env_int(env, "RELAIS_SEND_ATTEMPTS", defaults.send_attempts),
+        echo_wait_s=env_float(env, "RELAIS_ECHO_WAIT_S", defaults.echo_wait_s),
+        rasa_timeout_s=env_float(env, "RASA_TIMEOUT_S", defaults.rasa_timeout_s),
+        redis_max_connections=env_int(env, "RELAIS_REDIS_MAX_CONNECTIONS", defaults.redis_max_connections, 4),
+        policy_file=_file(env, "RELAIS_POLICY_FILE", defaults.policy_file),
+        brand_file=_file(env, "RELAIS_BRAND_FILE", defaults.brand_file),
     )

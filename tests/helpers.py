@@ -1,22 +1,54 @@
-"""Helpers the tests share: settings for a gateway under test, signed posts, polling."""
+"""Helpers the tests share: settings, a gateway and workers under test, signed posts, polling.
+
+Fans in tests are named ("fan-fr"); ``fan()`` turns a name into the kind of
+id the platform sends (a string of digits), the same one every time.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
+import hashlib
 import json
 import socket
 import time
 import uuid
+from dataclasses import dataclass
 
+import aiohttp
 from aiohttp.test_utils import TestClient, TestServer
+from redis.asyncio import Redis
 
 from bot.app import create_app
+from bot.pipeline.runner import build_worker, load_proofreader
+from bot.pipeline.worker import Worker
 from bot.settings import Settings
+from webhooks.messenger import MessengerChannel
+from webhooks.messenger import simulate
 from webhooks.signature import sign
 
 APP_SECRET = "test-app-secret"
 VERIFY_TOKEN = "test-verify-token"
 PAGE_TOKEN = "test-page-token"
+DEMO_PAGE_ID = simulate.DEMO_PAGE_ID
+STREAM = "relais:{q}:inbound"
+
+
+def fan(name: str) -> str:
+    """A stable page-scoped id (digits) for a fan named in a test; digits pass through."""
+    if name.isdigit():
+        return name
+    return str(10**15 + int(hashlib.sha256(name.encode()).hexdigest(), 16) % 10**15)
+
+
+def conversation(name: str, page: str = DEMO_PAGE_ID) -> str:
+    return f"messenger:{page}:{fan(name)}"
+
+
+def messenger_event(text: str, sender: str, page_id: str = DEMO_PAGE_ID, mid: str | None = None) -> dict:
+    """A Messenger webhook body with one text message, as the platform documents it."""
+    return simulate.delivery(simulate.text_event(text, fan(sender), page_id, mid), page_id=page_id)
 
 
 def free_port() -> int:
@@ -28,21 +60,61 @@ def free_port() -> int:
 def make_settings(redis_url: str, **overrides) -> Settings:
     values = dict(
         redis_url=redis_url,
-        rasa_url="http://127.0.0.1:9",
-        messenger_app_secret=APP_SECRET,
-        messenger_verify_token=VERIFY_TOKEN,
-        messenger_page_access_token=PAGE_TOKEN,
+        rasa_urls=("http://127.0.0.1:9",),
+        actions_url="http://127.0.0.1:9/webhook",
         consumer=f"test-{uuid.uuid4().hex[:6]}",
-        claim_idle_ms=2000,
+        heartbeat_s=0.5,
+        echo_wait_s=2.0,
+        send_retry_base_s=0.2,
+        rasa_attempts=2,
     )
     values.update(overrides)
     return Settings(**values)
 
 
-async def serve(settings: Settings) -> TestClient:
-    client = TestClient(TestServer(create_app(settings), host="127.0.0.1"))
+def messenger(graph_url: str = "http://127.0.0.1:9", **overrides) -> MessengerChannel:
+    values = dict(app_secret=APP_SECRET, verify_token=VERIFY_TOKEN, page_access_token=PAGE_TOKEN,
+                  graph_api_base=graph_url, send_timeout_s=2.0)
+    values.update(overrides)
+    return MessengerChannel(**values)
+
+
+async def serve(settings: Settings, channels: dict | None = None) -> TestClient:
+    """The gateway on 127.0.0.1 (webhooks only, as ``relais gateway`` runs it)."""
+    app = create_app(settings, channels if channels is not None else {"messenger": messenger()})
+    client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     return client
+
+
+@functools.lru_cache(maxsize=1)
+def shared_proofreader():
+    """The shipped proofreader, loaded once for the whole session (Grammalecte and spaCy are slow to load)."""
+    return load_proofreader()
+
+
+@dataclass
+class RunningWorker:
+    worker: Worker
+    task: asyncio.Task
+    redis: Redis
+    session: aiohttp.ClientSession
+
+    async def stop(self) -> None:
+        self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+        await self.session.close()
+        await self.redis.aclose()
+
+
+async def start_worker(settings: Settings, channels: dict, proofreader=None) -> RunningWorker:
+    """A worker, as ``relais worker`` runs it, inside the test's event loop."""
+    redis = Redis.from_url(settings.redis_url)
+    session = aiohttp.ClientSession()
+    worker = build_worker(settings, redis, session, channels, proofreader or shared_proofreader())
+    task = asyncio.create_task(worker.run())
+    return RunningWorker(worker, task, redis, session)
 
 
 async def post_signed(client: TestClient, body: dict | bytes, secret: str = APP_SECRET):
@@ -61,3 +133,22 @@ async def wait_until(predicate, timeout: float = 30.0, interval: float = 0.05):
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s")
         await asyncio.sleep(interval)
+
+
+async def message_state(redis: Redis, message_id: str) -> dict:
+    """The ledger state of a message, found by its platform id alone."""
+    from bot.pipeline.ledger import Ledger
+
+    async for key in redis.scan_iter(match=f"relais:msg:*:{message_id}", count=1000):
+        conv, _, mid = key.decode().removeprefix("relais:msg:{").rpartition("}:")
+        return await Ledger(redis).state_of(conv, mid)
+    return {}
+
+
+async def outcome(redis: Redis, message_id: str, timeout: float = 30.0) -> dict:
+    """Wait until the message has a final outcome; its state."""
+    async def final():
+        state = await message_state(redis, message_id)
+        return state if state.get("status") in ("sent", "held", "escalated", "failed") else None
+
+    return await wait_until(final, timeout=timeout)

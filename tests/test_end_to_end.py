@@ -6,10 +6,11 @@ import json
 import pytest
 
 from bot.language import detect_language
-from bot.ledger import OUTCOMES_STREAM, Ledger
+from bot.pipeline.ledger import Ledger
+from bot.redis_keys import OUTCOMES as OUTCOMES_STREAM
 from bot.messages import InboundMessage
-from bot.tryit import DEMO_PAGE_ID, messenger_event
-from tests.helpers import post_signed, wait_until
+from tests.helpers import DEMO_PAGE_ID, messenger_event
+from tests.helpers import STREAM, outcome, post_signed, wait_until
 
 pytestmark = pytest.mark.stack
 
@@ -64,17 +65,12 @@ async def test_redelivered_message_is_answered_once(gateway, graph, redis):
 async def test_insult_gets_a_holding_message_not_an_answer(gateway, graph, redis):
     await post_signed(gateway, messenger_event("vous êtes une bande d'escrocs et de nuls", "fan-angry",
                                                mid="m_angry"))
-    message = InboundMessage("messenger", "m_angry", "", "", "", 0)
-    await wait_until(lambda: _status_is(redis, message, "escalated"))
-    [holding] = graph.to("fan-angry")
+    state = await outcome(redis, "m_angry")
+    assert state["status"] == "escalated"
+    [holding] = await graph.wait_for("fan-angry")
     assert "membre de notre équipe" in holding.text
-    state = await Ledger(redis).state(message)
     assert {"intent:insult", "flag:insult"} <= set(state["reasons"])
 
 
-async def _status_is(redis, message, status):
-    return (await Ledger(redis).state(message)).get("status") == status
-
-
 async def _stream_empty(redis):
-    return await redis.xlen("relais:inbound") == 0
+    return await redis.xlen(STREAM) == 0

@@ -36,7 +36,7 @@ def test_demo_store_resolves_relative_dates():
 
 def test_reply_for_each_status_names_a_domain_response_with_its_variables():
     import yaml
-    from bot.training import ROOT
+    from bot.tools.training import ROOT
 
     responses = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
     store = DemoOrderStore(today=TODAY)

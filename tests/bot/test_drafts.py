@@ -3,8 +3,8 @@
 import pytest
 import yaml
 
-from bot.cm_queue import CMQueue
-from bot.tryit import DEMO_PAGE_ID, messenger_event
+from bot.pipeline.cm_queue import CMQueue
+from tests.helpers import DEMO_PAGE_ID, messenger_event
 from tests.bot.test_handoff import outcome
 from tests.helpers import post_signed
 

@@ -1,21 +1,34 @@
-"""A stand-in for the Graph API Send API on 127.0.0.1 that records every call it receives.
+"""A stand-in for the Graph API on 127.0.0.1 that records every call it receives.
 
-It speaks the documented protocol: ``POST /{version}/{page-id}/messages`` with
-``access_token`` in the query string answers ``{"recipient_id", "message_id"}``,
-or an ``{"error": {...}}`` body with the status the test scripted; the User
-Profile API ``GET /{version}/{psid}?fields=first_name`` answers from ``profiles``.
+It speaks the documented protocol: ``POST /{version}/{page-id}/messages``
+with ``access_token`` in the query string answers ``{"recipient_id",
+"message_id"}``, or an ``{"error": {...}}`` body with the status the test
+scripted; the User Profile API ``GET /{version}/{psid}?fields=first_name``
+answers from ``profiles``. Like Meta, it echoes each message it delivered to
+the app's webhook (``message_echoes``, with the ``metadata`` of the send),
+when ``webhook`` is set.
+
+Scripted behaviours, consumed one per call from ``failures``:
+
+* ``(status, code)`` — an error body, nothing delivered (``retry_after`` adds the header);
+* ``"timeout"`` — delivered, then no answer until the caller gives up;
+* ``"reset"`` — delivered, then the connection is closed without an answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
 
 from tests.fakes.server import LocalServer
+from tests.helpers import APP_SECRET, fan
+from webhooks.messenger import simulate
 
 
 @dataclass
@@ -34,42 +47,84 @@ class SentMessage:
     def text(self) -> str:
         return self.body["message"]["text"]
 
+    @property
+    def metadata(self) -> str:
+        return self.body["message"].get("metadata", "")
+
 
 @dataclass
 class FakeGraphAPI(LocalServer):
     token: str = "test-page-token"
     sent: list[SentMessage] = field(default_factory=list)
-    failures: list[tuple[int, int]] = field(default_factory=list)  # (status, error code) for the next calls
-    profiles: dict[str, str] = field(default_factory=dict)  # psid → first name (User Profile API)
+    failures: list[Any] = field(default_factory=list)
+    retry_after: str | None = None  # Retry-After header on scripted errors
+    profiles: dict[str, str] = field(default_factory=dict)  # fan name or psid → first name
+    webhook: Any = None  # a TestClient of the gateway, to post echoes to
+    app_secret: str = APP_SECRET
+    hang_s: float = 5.0
     _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _echoes: set = field(default_factory=set)
 
-    async def _messages(self, request: web.Request) -> web.Response:
+    async def _deliver(self, request: web.Request, body: dict) -> str:
+        message_id = f"m_{uuid.uuid4().hex}"
+        async with self._arrived:
+            self.sent.append(SentMessage(request.match_info["version"], request.match_info["page_id"],
+                                         request.query["access_token"], body, time.perf_counter()))
+            self._arrived.notify_all()
+        metadata = body.get("message", {}).get("metadata")
+        if self.webhook is not None and metadata:
+            task = asyncio.get_running_loop().create_task(self._echo(request.match_info["page_id"], body))
+            self._echoes.add(task)
+            task.add_done_callback(self._echoes.discard)
+        return message_id
+
+    async def _echo(self, page_id: str, body: dict) -> None:
+        event = simulate.echo_event(body["message"]["metadata"], body["recipient"]["id"], page_id,
+                                    body["message"].get("text", ""))
+        raw, headers = simulate.signed(simulate.delivery(event, page_id=page_id), self.app_secret)
+        await asyncio.sleep(0.05)
+        try:
+            await self.webhook.post("/webhooks/messenger", data=raw, headers=headers)
+        except Exception:  # the gateway may be gone at the end of a test
+            pass
+
+    async def _messages(self, request: web.Request) -> web.StreamResponse:
         if request.query.get("access_token") != self.token:
             return web.json_response({"error": {"message": "Invalid OAuth access token.", "type": "OAuthException",
                                                 "code": 190}}, status=401)
         body = await request.json()
         if self.failures:
-            status, code = self.failures.pop(0)
-            return web.json_response({"error": {"message": "scripted failure", "code": code}}, status=status)
-        async with self._arrived:
-            self.sent.append(SentMessage(request.match_info["version"], request.match_info["page_id"],
-                                         request.query["access_token"], body, time.perf_counter()))
-            self._arrived.notify_all()
-        return web.json_response({"recipient_id": body["recipient"]["id"], "message_id": f"m_{uuid.uuid4().hex}"})
+            failure = self.failures.pop(0)
+            if failure == "timeout":
+                await self._deliver(request, body)
+                await asyncio.sleep(self.hang_s)
+                return web.json_response({"recipient_id": body["recipient"]["id"], "message_id": "late"})
+            if failure == "reset":
+                await self._deliver(request, body)
+                request.transport.close()
+                return web.Response(status=500)
+            status, code = failure
+            headers = {"Retry-After": self.retry_after} if self.retry_after else None
+            return web.json_response({"error": {"message": "scripted failure", "code": code}}, status=status,
+                                     headers=headers)
+        message_id = await self._deliver(request, body)
+        return web.json_response({"recipient_id": body["recipient"]["id"], "message_id": message_id})
 
     async def _profile(self, request: web.Request) -> web.Response:
         if request.query.get("access_token") != self.token:
             return web.json_response({"error": {"message": "Invalid OAuth access token.", "code": 190}}, status=401)
         psid = request.match_info["psid"]
-        if psid not in self.profiles:
+        names = {fan(k): v for k, v in self.profiles.items()}
+        if psid not in names:
             return web.json_response({"error": {"message": "Unsupported get request.", "code": 100}}, status=400)
-        return web.json_response({"first_name": self.profiles[psid], "id": psid})
+        return web.json_response({"first_name": names[psid], "id": psid})
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post("/{version}/{page_id}/messages", self._messages), web.get("/{version}/{psid}", self._profile)]
 
     def to(self, recipient: str) -> list[SentMessage]:
-        return [m for m in self.sent if m.recipient == recipient]
+        psid = fan(recipient)
+        return [m for m in self.sent if m.recipient == psid]
 
     async def wait_for(self, recipient: str, count: int = 1, timeout: float = 30.0) -> list[SentMessage]:
         """The first ``count`` messages sent to ``recipient``; fails the test after ``timeout``."""
@@ -78,3 +133,6 @@ class FakeGraphAPI(LocalServer):
                 await self._arrived.wait_for(lambda: len(self.to(recipient)) >= count)
         await asyncio.wait_for(enough(), timeout)
         return self.to(recipient)[:count]
+
+    def dump(self) -> str:
+        return json.dumps([m.body for m in self.sent], ensure_ascii=False)

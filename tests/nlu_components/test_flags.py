@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from bot.training import ROOT
+from bot.tools.training import ROOT
 from nlu_components.flags import FLAGS, FlagLexicon
 
 LEXICON_FILE = ROOT / "nlu_data" / "tone" / "lexicon.yml"

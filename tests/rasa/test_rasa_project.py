@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.training import RASA_BIN, ROOT, ensure_model, rasa_env
+from bot.tools.training import RASA_BIN, ROOT, ensure_model, rasa_env
 
 HERE = Path(__file__).parent
 # Intent accuracy on tests/rasa/nlu_test.yml (never trained on). The figure is

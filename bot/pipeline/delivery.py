@@ -1,0 +1,246 @@
+"""The send engine: a reply delivered in parts, never twice, whatever fails.
+
+Every part of a reply goes out with a tag (``<message id>:<part>``) that the
+platform echoes back. What a send's result proves decides what happens next:
+
+* **delivered** — the next part;
+* **unknown** (timeout, connection lost after the request was written) —
+  never resent blindly: the message waits for the echo of that part
+  (``unconfirmed``) and is checked again after ``echo_wait_s``; the echo
+  confirms it and delivery goes on, no echo holds it for a CM;
+* **refused, retryable** (the platform answered with an error: throttled,
+  transient) — tried again from the delayed set, with exponential backoff and
+  jitter, never sooner than the platform's ``Retry-After``; after
+  ``send_attempts`` refusals the message fails to a CM;
+* **refused, account blocked** (an expired token) — sending for that account
+  stops, an alert is raised, the message is kept and retried once a minute;
+  the block lifts by itself when the operator replaces the credentials;
+* **refused, permanent** — the message fails to a CM with the reason.
+
+Each send is fenced by the conversation's lease: a worker that lost its
+lease stops before sending.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from redis.asyncio import Redis
+
+from bot import redis_keys as keys
+from bot.channels import DELIVERED, UNKNOWN, Channel, SendResult
+from bot.errors import RelaisError
+from bot.messages import InboundMessage, OutboundReply
+from bot.metrics import SEND_SECONDS, SENDS
+from bot.pipeline.ledger import Ledger
+from bot.pipeline.queue import Delivery, InboundQueue
+
+log = logging.getLogger("relais.delivery")
+
+BLOCKED_RECHECK_S = 60.0
+MAX_BACKOFF_S = 15 * 60.0
+
+
+class LeaseLost(RelaisError):
+    """Another worker holds the conversation now; this one must stop before sending."""
+
+    status = 409
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    ids: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    why: str  # retry | unconfirmed | blocked
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    reason: str
+    unknown: bool = False  # the fan may or may not have received part of it
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split a long reply into platform-sized parts, preferring paragraph then word boundaries."""
+    parts: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        cut = rest.rfind("\n\n", 0, limit)
+        if cut <= 0:
+            cut = rest.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        parts.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def backoff_s(attempt: int, base_s: float, retry_after_s: float | None) -> float:
+    """Exponential backoff with full jitter, never sooner than the platform asked."""
+    delay = random.uniform(base_s, base_s * 2 ** attempt)
+    return min(MAX_BACKOFF_S, max(delay, retry_after_s or 0.0))
+
+
+class Sender:
+    """Sends through a channel, or into the sandbox outbox when there is no platform to reach."""
+
+    def __init__(self, channel: Channel, redis: Redis | None = None, *, sandbox: bool = False) -> None:
+        self.channel = channel
+        self.redis = redis
+        self.sandbox = sandbox
+
+    async def send(self, reply: OutboundReply) -> SendResult:
+        started = time.perf_counter()
+        if self.sandbox:
+            result = await self._to_outbox(reply)
+        else:
+            result = await self.channel.send(reply)
+        SEND_SECONDS.labels(reply.platform).observe(time.perf_counter() - started)
+        SENDS.labels(reply.platform, result.status).inc()
+        return result
+
+    async def _to_outbox(self, reply: OutboundReply) -> SendResult:
+        assert self.redis is not None
+        message_id = f"sandbox-{reply.tag or time.time_ns()}"
+        key = keys.outbox(reply.platform, reply.recipient_id)
+        record = {"text": reply.text, "message_id": message_id, "kind": reply.kind, "at": time.time()}
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(key, json.dumps(record, ensure_ascii=False))
+            pipe.expire(key, 3600)
+            await pipe.execute()
+        return SendResult.delivered(message_id)
+
+
+@dataclass
+class Plan:
+    """What is being delivered for one message, kept in its ledger state between attempts."""
+
+    parts: list[str]
+    kind: str = "reply"
+    sent_ids: list[str] = field(default_factory=list)
+    attempts: int = 0
+
+    def as_state(self) -> dict[str, Any]:
+        return {"parts": self.parts, "kind": self.kind, "sent_ids": self.sent_ids, "attempts": self.attempts}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> "Plan":
+        raw = state.get("plan") or {}
+        return cls(list(raw.get("parts") or []), raw.get("kind", "reply"), list(raw.get("sent_ids") or []),
+                   int(raw.get("attempts") or 0))
+
+
+class Outbox:
+    def __init__(self, redis: Redis, ledger: Ledger, queue: InboundQueue, senders: dict[str, Sender], *,
+                 send_attempts: int = 6, retry_base_s: float = 2.0, echo_wait_s: float = 30.0) -> None:
+        self.redis = redis
+        self.ledger = ledger
+        self.queue = queue
+        self.senders = senders
+        self.send_attempts = send_attempts
+        self.retry_base_s = retry_base_s
+        self.echo_wait_s = echo_wait_s
+
+    async def blocked(self, message: InboundMessage) -> bool:
+        """Whether sending for this account is stopped; a block whose credentials changed is lifted."""
+        key = keys.blocked(message.platform, message.account_id)
+        raw = await self.redis.get(key)
+        if raw is None:
+            return False
+        sender = self.senders[message.platform]
+        if json.loads(raw).get("credentials") != sender.channel.credential_fingerprint(message.account_id):
+            await self.redis.delete(key)
+            log.warning("sending resumed for a %s account: its credentials changed", message.platform)
+            return False
+        return True
+
+    async def _block(self, message: InboundMessage, reason: str) -> None:
+        sender = self.senders[message.platform]
+        value = json.dumps({"since": time.time(), "reason": reason,
+                            "credentials": sender.channel.credential_fingerprint(message.account_id)})
+        if await self.redis.set(keys.blocked(message.platform, message.account_id), value, nx=True):
+            log.error("ALERT sending stopped for a %s account: %s; messages are kept until its credentials "
+                      "are replaced", message.platform, reason)
+            await self.redis.xadd(keys.ALERTS, {"kind": "account_blocked", "platform": message.platform,
+                                                "account": message.account_id, "reason": reason,
+                                                "at": f"{time.time():.3f}"}, maxlen=10_000, approximate=True)
+
+    async def deliver(self, delivery: Delivery, token: str, plan: Plan) -> Sent | Pending | Failed:
+        """Send what is left of ``plan``; record progress in the ledger as it goes."""
+        message = delivery.message
+        sender = self.senders[message.platform]
+        while len(plan.sent_ids) < len(plan.parts):
+            index = len(plan.sent_ids)
+            if await self.blocked(message):
+                await self._wait(delivery, token, plan, "retry", BLOCKED_RECHECK_S)
+                return Pending("blocked")
+            if not await self.ledger.fenced_set(message, token, status="sending", plan=plan.as_state(),
+                                                sending_part=index, unconfirmed_since=0):
+                raise LeaseLost("conversation lease lost before sending")
+            reply = OutboundReply(message.platform, message.account_id, message.sender_id, plan.parts[index],
+                                  in_reply_to=message.message_id, tag=f"{message.message_id}:{index}",
+                                  kind=plan.kind)
+            result = await sender.send(reply)
+            if result.status == DELIVERED:
+                plan.sent_ids.append(result.platform_message_id)
+                await self.ledger.set_state(message, plan=plan.as_state())
+                continue
+            if result.status == UNKNOWN:
+                log.warning("send outcome unknown (%s); waiting for the platform's echo", result.reason)
+                await self.ledger.set_state(message, status="unconfirmed", plan=plan.as_state(),
+                                            unconfirmed_since=time.time(), last_error=result.reason)
+                await self.queue.later(delivery, "reconcile", self.echo_wait_s)
+                return Pending("unconfirmed")
+            if result.account_blocked:
+                await self._block(message, result.reason)
+                await self._wait(delivery, token, plan, "retry", BLOCKED_RECHECK_S, result.reason)
+                return Pending("blocked")
+            if result.retryable and plan.attempts + 1 < self.send_attempts:
+                plan.attempts += 1
+                delay = backoff_s(plan.attempts, self.retry_base_s, result.retry_after_s)
+                log.warning("send refused (%s); retry %d in %.1fs", result.reason, plan.attempts, delay)
+                await self._wait(delivery, token, plan, "retry", delay, result.reason)
+                return Pending("retry")
+            return Failed(result.reason, unknown=bool(plan.sent_ids))
+        return Sent(plan.sent_ids)
+
+    async def _wait(self, delivery: Delivery, token: str, plan: Plan, redo: str, delay_s: float,
+                    error: str = "") -> None:
+        await self.ledger.set_state(delivery.message, status="retry", plan=plan.as_state(), last_error=error)
+        await self.queue.later(delivery, redo, delay_s)
+
+    async def reconcile(self, delivery: Delivery, token: str, state: dict[str, Any]) -> Sent | Pending | Failed:
+        """A part whose send has no known outcome: confirmed by its echo, or still waiting, or given up."""
+        message = delivery.message
+        plan = Plan.from_state(state)
+        index = int(state.get("sending_part") or len(plan.sent_ids))
+        echo = await self.redis.get(keys.echo(message.platform, f"{message.message_id}:{index}"))
+        if echo is not None:
+            plan.sent_ids.append(echo.decode())
+            log.info("uncertain send confirmed by the platform's echo")
+            return await self.deliver(delivery, token, plan)
+        since = float(state.get("unconfirmed_since") or 0)
+        if not since:  # the worker died mid-send: start waiting for the echo now
+            await self.ledger.set_state(message, status="unconfirmed", plan=plan.as_state(),
+                                        unconfirmed_since=time.time())
+            await self.queue.later(delivery, "reconcile", self.echo_wait_s)
+            return Pending("unconfirmed")
+        if time.time() - since < self.echo_wait_s * 0.9:
+            await self.queue.later(delivery, "reconcile", self.echo_wait_s - (time.time() - since))
+            return Pending("unconfirmed")
+        return Failed("send_outcome_unknown", unknown=True)
+
+
+async def record_echo(redis: Redis, platform: str, tag: str, platform_message_id: str) -> None:
+    """The platform echoed one of our sends: remember it, so an uncertain send is confirmed."""
+    await redis.set(keys.echo(platform, tag), platform_message_id or "echo", ex=keys.MESSAGE_TTL_S)

@@ -1,0 +1,233 @@
+"""What Relais does with one fan message: understand it, draft, proofread, decide, deliver.
+
+Called by the worker while it holds the conversation's lease. Each step
+leaves its result in the ledger, so a worker that takes the message over
+after a crash goes on from there: a drafted reply is not drafted again, a
+send whose outcome is unknown is reconciled, never repeated.
+
+The fan's language is detected once, NLU runs once per message (also for a
+conversation a person owns, where nothing is drafted), and CPU-heavy work
+(proofreading, entity extraction) runs off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from typing import Any
+
+from bot.language import detect_language
+from bot.messages import InboundMessage
+from bot.metrics import FAN_WAIT_SECONDS, MESSAGES, REASONS, reason_kind
+from bot.nlp import entities, mask_personal_data
+from bot.pipeline.analysis import Analysis, analysis_from_meta, meta_from_parse
+from bot.pipeline.cm_queue import CMQueue
+from bot.pipeline.delivery import Failed, LeaseLost, Outbox, Pending, Plan, Sent, split_text
+from bot.pipeline.dialogue import Dialogue, Draft
+from bot.pipeline.handoff import Handoff
+from bot.pipeline.ledger import Ledger
+from bot.pipeline.policy import ESCALATE, HOLD, SEND, Context, Decision, PolicyConfig, decide
+from bot.pipeline.profiles import Profiles
+from bot.pipeline.queue import Delivery
+from bot.pipeline.rasa_client import RasaClient
+from bot.pipeline.recent import RecentMessages
+from bot.proofreading.base import Checked, ProofreadingUnavailable
+from bot.proofreading.typography import apply_safe_fixes
+from bot.errors import RasaError
+
+log = logging.getLogger("relais.responder")
+
+
+def rasa_text(message: InboundMessage) -> str:
+    """What NLU should read: a button's ``/intent`` payload as is, otherwise what the fan wrote."""
+    if message.payload and message.payload.startswith("/"):
+        return message.payload
+    return message.text
+
+
+class Responder:
+    def __init__(self, *, ledger: Ledger, outbox: Outbox, rasa: RasaClient, dialogue: Dialogue, proofreader,
+                 policy: PolicyConfig, profiles: Profiles, handoff: Handoff, cm_queue: CMQueue,
+                 recent: RecentMessages, max_text: dict[str, int], rasa_attempts: int = 3) -> None:
+        self.ledger = ledger
+        self.outbox = outbox
+        self.rasa = rasa
+        self.dialogue = dialogue
+        self.proofreader = proofreader
+        self.policy = policy
+        self.profiles = profiles
+        self.handoff = handoff
+        self.cm_queue = cm_queue
+        self.recent = recent
+        self.max_text = max_text
+        self.rasa_attempts = rasa_attempts
+        self._check_takes_name = "first_name" in inspect.signature(proofreader.check).parameters
+
+    async def respond(self, delivery: Delivery, token: str, *, late: bool = False) -> None:
+        message = delivery.message
+        state = await self.ledger.state(message)
+        status = state.get("status")
+        if status in ("sending", "unconfirmed"):
+            await self._finish(delivery, state, await self.outbox.reconcile(delivery, token, state))
+            return
+        if status == "retry":
+            await self._finish(delivery, state, await self.outbox.deliver(delivery, token, Plan.from_state(state)))
+            return
+        language = state.get("language") or detect_language(message.text)
+        with_human = await self.handoff.state(message.conversation_id) is not None
+        if status == "drafted":
+            draft = Draft(state.get("texts", []), state.get("meta", {}))
+        else:
+            draft = await self._understand(message, language, with_human)
+            if draft is None:
+                await self._hold(delivery, None, Draft(), Decision(HOLD, ["nlu_unavailable"]), token)
+                return
+            if draft.text.strip():
+                draft = await self._proofread(draft, language, draft.meta.get("first_name"))
+            if not await self.ledger.fenced_set(message, token, status="drafted", texts=draft.texts, meta=draft.meta,
+                                                language=language):
+                raise LeaseLost("conversation lease lost after drafting")
+        unchecked = ("proofreader_unavailable",) if draft.meta.get("proofreading_unavailable") else ()
+        analysis = analysis_from_meta(
+            message.text, draft.meta, language=language, attachments=message.attachments + message.links,
+            has_draft=bool(draft.text.strip()) or with_human,
+            draft_issues=tuple(i["word"] for i in draft.meta.get("proofreading", [])) + unchecked)
+        context = Context(with_human=with_human, repeated=await self.recent.repeated(
+            message.conversation_id, message.message_id, message.text, self.policy.repeat_window_s))
+        decision = decide(analysis, context, self.policy)
+        if late:
+            decision = Decision(decision.route, decision.reasons + ["arrived_late"])
+        if decision.route == SEND:
+            plan = Plan(split_text(draft.text, self.max_text[message.platform]))
+            await self.ledger.set_state(message, route=SEND, reasons=decision.reasons, evidence=analysis.evidence())
+            await self._finish(delivery, await self.ledger.state(message),
+                               await self.outbox.deliver(delivery, token, plan))
+        elif decision.route == HOLD:
+            await self._hold(delivery, analysis, draft, decision, token)
+        else:
+            await self._escalate(delivery, analysis, draft, decision, token)
+
+    # -- understanding -----------------------------------------------------------------------
+    async def _parse(self, text: str) -> dict[str, Any] | None:
+        for attempt in range(1, self.rasa_attempts + 1):
+            try:
+                return await self.rasa.parse(text)
+            except RasaError as exc:
+                log.warning("Rasa attempt %d failed: %s", attempt, exc.public)
+                if attempt < self.rasa_attempts:
+                    await asyncio.sleep(0.5 * attempt)
+        return None
+
+    async def _understand(self, message: InboundMessage, language: str, with_human: bool) -> Draft | None:
+        text = rasa_text(message)
+        if not text.strip():  # only attachments: nothing to read, a person looks at them
+            return Draft([], {"intent": "", "confidence": 0.0, "language": language})
+        parse = await self._parse(text)
+        if parse is None:
+            return None
+        if with_human:  # a person owns the conversation: NLU for the CM, no draft
+            return Draft([], meta_from_parse(parse, language))
+        first_name = await self.profiles.first_name(message.platform, message.account_id, message.sender_id)
+        metadata = {"first_name": first_name, "platform": message.platform, "language": language,
+                    "message_id": message.message_id, "account_id": message.account_id,
+                    "sender_id": message.sender_id, "kind": message.kind, "attachments": list(message.attachments)}
+        for attempt in range(1, self.rasa_attempts + 1):
+            try:
+                draft = await self.dialogue.draft(message.conversation_id, parse, metadata)
+                draft.meta.setdefault("first_name", first_name)
+                return draft
+            except RasaError as exc:
+                log.warning("action server attempt %d failed: %s", attempt, exc.public)
+                if attempt < self.rasa_attempts:
+                    await asyncio.sleep(0.5 * attempt)
+        return None
+
+    async def _proofread(self, draft: Draft, language: str, first_name: str | None) -> Draft:
+        """Safe fixes applied; what is left is recorded in the draft's metadata (a draft with issues is held)."""
+        meta = dict(draft.meta)
+        lang = str(meta.get("language") or language)
+        named = {"first_name": first_name} if self._check_takes_name else {}
+        try:
+            checked = await self.proofreader.check(draft.text, lang, **named)
+        except ProofreadingUnavailable as exc:
+            checked = Checked(draft.text, [], "")
+            meta["proofreading_unavailable"] = exc.public
+        meta.update(proofreading=[i.as_dict(checked.text) for i in checked.issues], proofreader=checked.backend)
+        return Draft([checked.text], meta)
+
+    # -- routes ----------------------------------------------------------------------------------
+    async def _case(self, message: InboundMessage, analysis: Analysis | None, draft: Draft,
+                    decision: Decision, **extra: Any) -> dict[str, Any]:
+        text = mask_personal_data(message.text)  # the CM queue never holds e-mails, phones or card numbers
+        language = analysis.language if analysis and analysis.language in ("fr", "en") else "fr"
+        return {
+            "conversation": message.conversation_id,
+            "platform": message.platform,
+            "account_id": message.account_id,
+            "sender_id": message.sender_id,
+            "message_id": message.message_id,
+            "text": text,
+            "attachments": list(message.attachments),
+            "links": list(message.links),
+            "mentions": await asyncio.to_thread(entities, text, language),
+            "proofreading": draft.meta.get("proofreading", []),
+            "route": decision.route,
+            "reasons": decision.reasons,
+            "evidence": analysis.evidence() if analysis else {},
+            "draft": draft.text,
+            **extra,
+        }
+
+    async def _record(self, message: InboundMessage, route: str, reasons: list[str], extra: dict[str, Any]) -> None:
+        await self.ledger.record_outcome(message, route, reasons, extra)
+        MESSAGES.labels(route).inc()
+        for reason in reasons:
+            REASONS.labels(reason_kind(reason)).inc()
+        if route in ("sent", "escalated") and message.timestamp_ms:
+            FAN_WAIT_SECONDS.observe(max(0.0, time.time() - message.timestamp_ms / 1000))
+
+    async def _hold(self, delivery: Delivery, analysis: Analysis | None, draft: Draft, decision: Decision,
+                    token: str) -> None:
+        """A CM approves (or rewrites) the draft before anything is sent."""
+        message = delivery.message
+        await self.cm_queue.add("held", await self._case(message, analysis, draft, decision))
+        await self._record(message, "held", decision.reasons, {"draft": draft.text})
+
+    async def _escalate(self, delivery: Delivery, analysis: Analysis, draft: Draft, decision: Decision,
+                        token: str) -> None:
+        """Hand the conversation to a person: file the case, mark the conversation, tell the fan once."""
+        message = delivery.message
+        new = await self.handoff.begin(message.conversation_id, list(decision.reasons))
+        holding = str(draft.meta.get("holding") or "")
+        if holding:
+            holding = apply_safe_fixes(holding, str(draft.meta.get("language") or analysis.language))
+        case = await self._case(message, analysis, draft, decision, holding_message=holding if new else "")
+        await self.cm_queue.add("escalated" if new else "follow_up", case)
+        await self.ledger.set_state(message, route=ESCALATE, reasons=decision.reasons)
+        if new and holding:
+            plan = Plan(split_text(holding, self.max_text[message.platform]), kind="holding")
+            await self._finish(delivery, await self.ledger.state(message),
+                               await self.outbox.deliver(delivery, token, plan))
+        else:
+            await self._record(message, "escalated", decision.reasons, {"draft": draft.text})
+
+    async def _finish(self, delivery: Delivery, state: dict[str, Any], result: Sent | Pending | Failed) -> None:
+        """After a delivery attempt: record the outcome, or leave the message waiting for its redo."""
+        message = delivery.message
+        if isinstance(result, Pending):
+            return
+        route = "escalated" if state.get("route") == ESCALATE else "sent"
+        reasons = list(state.get("reasons") or [])
+        if isinstance(result, Sent):
+            await self._record(message, route, reasons, {"platform_ids": result.ids})
+            return
+        reasons.append(result.reason if result.reason == "send_outcome_unknown" else f"send_failed:{result.reason}")
+        draft = Draft(state.get("texts", []), state.get("meta", {}))
+        if route == "escalated":  # the case is filed already; only the holding message failed
+            await self._record(message, "escalated", reasons, {"holding_failed": result.reason})
+            return
+        await self.cm_queue.add("held", await self._case(message, None, draft, Decision(HOLD, reasons),
+                                                         send_failed=result.reason))
+        await self._record(message, "held" if result.unknown else "failed", reasons, {"draft": draft.text})

@@ -1,0 +1,237 @@
+"""The ``relais`` command: ``up``, ``gateway``, ``worker``, ``try``, ``train``, ``eval``, ``queue``, ``resume``,
+``status``, ``dead``, ``lint``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+import uuid
+
+import aiohttp
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from bot.errors import RelaisError
+
+
+def _gateway(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from bot.app import AccessLogger, create_app
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
+                access_log_class=AccessLogger, handle_signals=True)
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.pipeline.runner import serve_worker
+    from bot.settings import load_settings
+
+    asyncio.run(serve_worker(load_settings()))
+    return 0
+
+
+def _up(args: argparse.Namespace) -> int:
+    from bot.tools.launcher import up
+
+    return up()
+
+
+def _train(args: argparse.Namespace) -> int:
+    from bot.tools.training import ensure_model
+
+    print(ensure_model())
+    return 0
+
+
+def _try(args: argparse.Namespace) -> int:
+    from bot.tools.tryit import try_message
+
+    sender = args.sender or str(10**15 + uuid.uuid4().int % 10**15)
+    for text in args.text:
+        print(f"fan  > {text}")
+        state, replies = try_message(text, base_url=args.url.rstrip("/"), sender=sender, platform=args.platform,
+                                     wait_s=args.wait)
+        for reply in replies:
+            print(f"bot  > {reply}")
+        status = state.get("status", f"not handled within {args.wait:.0f}s")
+        reasons = ", ".join(state.get("reasons", []))
+        print(f"       [{status}{': ' + reasons if reasons else ''}]")
+    return 0
+
+
+def _env() -> dict[str, str]:
+    from bot.tools.stackenv import local_env
+
+    return local_env()
+
+
+def _rasa_url(args: argparse.Namespace) -> str:
+    return (args.rasa_url or _env().get("RASA_URL") or "http://127.0.0.1:5005").split(",")[0]
+
+
+def _eval(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+
+    from bot.tools import evaluation
+    from bot.pipeline.policy import PolicyConfig
+
+    rows = evaluation.read_rows(args.file)
+    policy = PolicyConfig.load(args.policy) if args.policy else PolicyConfig.load()
+    predictions = asyncio.run(evaluation.predict([r["text"] for r in rows], _rasa_url(args), policy,
+                                                 token=_env().get("RASA_TOKEN", "")))
+    result = evaluation.evaluate(rows, predictions)
+    print(json.dumps(result, indent=2) if args.json else evaluation.format_text(result))
+    return 0
+
+
+async def _with_redis(fn):
+    """Run ``fn(redis, http_session)`` against ``REDIS_URL`` (default: the embedded Redis of ``relais up``)."""
+    import aiohttp
+    from redis.asyncio import Redis
+
+    url = _env().get("REDIS_URL") or "redis://127.0.0.1:6380/0"
+    redis = Redis.from_url(url)
+    try:
+        async with aiohttp.ClientSession() as session:
+            return await fn(redis, session)
+    finally:
+        await redis.aclose()
+
+
+def _resume(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.pipeline.cm_queue import CMQueue
+    from bot.pipeline.handoff import Handoff
+
+    async def run(redis, session):
+        return await Handoff(redis, CMQueue(redis)).resume(args.conversation)
+
+    was_paused = asyncio.run(_with_redis(run))
+    print(f"{args.conversation}: " + ("the bot answers again" if was_paused else "was not with a person; "
+                                       "the bot answers"))
+    return 0
+
+
+def _queue(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+
+    from bot.pipeline.cm_queue import CMQueue
+
+    async def run(redis, session):
+        return await CMQueue(redis).cases(args.count, args.conversation)
+
+    for case in asyncio.run(_with_redis(run)):
+        print(json.dumps(case, ensure_ascii=False))
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+
+    from bot.tools.status import gather, format_text
+
+    report = asyncio.run(_with_redis(lambda redis, session: gather(redis)))
+    print(json.dumps(report, indent=2) if args.json else format_text(report))
+    return 0
+
+
+def _dead(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+
+    from bot.pipeline.queue import InboundQueue
+
+    async def run(redis, session):
+        queue = InboundQueue(redis)
+        if args.requeue:
+            return [{"requeued": entry_id, "found": await queue.requeue_dead(entry_id)} for entry_id in args.requeue]
+        return await queue.dead_letters(args.count)
+
+    rows = asyncio.run(_with_redis(run))
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False))
+    if args.requeue and not all(r["found"] for r in rows):
+        return 1
+    return 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    import asyncio
+    from pathlib import Path
+
+    from bot.tools.lint import DEFAULT_BRAND_FILE, DEFAULT_DOMAIN_FILE, lint
+
+    count, problems = asyncio.run(lint(Path(args.brand or DEFAULT_BRAND_FILE), Path(args.domain or DEFAULT_DOMAIN_FILE)))
+    for problem in problems:
+        print(problem)
+    print(f"lint: {count} texts checked, {len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="relais", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("up", help="start the whole stack (Redis, Rasa, actions, gateway)").set_defaults(func=_up)
+    sub.add_parser("gateway", help="serve the webhooks (enqueue only)").set_defaults(func=_gateway)
+    sub.add_parser("worker", help="one worker process: NLU, drafts, decisions, sends").set_defaults(func=_worker)
+    sub.add_parser("train", help="train the Rasa model if its data changed").set_defaults(func=_train)
+    p = sub.add_parser("try", help="play a fan: send messages to the running gateway, print replies")
+    p.add_argument("text", nargs="+")
+    p.add_argument("--url", default="http://127.0.0.1:8080")
+    p.add_argument("--sender", help="the fan's id on the platform (default: a new fan)")
+    p.add_argument("--platform", default="messenger", help="channel to play (default: messenger)")
+    p.add_argument("--wait", type=float, default=30.0)
+    p.set_defaults(func=_try)
+    p = sub.add_parser("eval", help="precision, recall, F1 and confusion of intent / tone / route on a CSV or JSONL")
+    p.add_argument("file")
+    p.add_argument("--rasa-url", help="Rasa server (default: $RASA_URL or http://127.0.0.1:5005)")
+    p.add_argument("--policy", help="policy file (default: policy.yml)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_eval)
+    p = sub.add_parser("resume", help="give a conversation back to the bot after a person handled it")
+    p.add_argument("conversation", help="conversation id, e.g. messenger:PAGE_ID:PSID")
+    p.add_argument("--rasa-url")
+    p.set_defaults(func=_resume)
+    p = sub.add_parser("queue", help="print the CM queue (newest first), one JSON case per line")
+    p.add_argument("--count", type=int, default=20)
+    p.add_argument("--conversation")
+    p.set_defaults(func=_queue)
+    p = sub.add_parser("status", help="queue depth, lag, workers, retries, dead letters, blocked accounts")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_status)
+    p = sub.add_parser("dead", help="list the dead letters, or put some back on the queue")
+    p.add_argument("--count", type=int, default=50)
+    p.add_argument("--requeue", nargs="+", metavar="ID", help="dead letter ids to requeue")
+    p.set_defaults(func=_dead)
+    p = sub.add_parser("lint", help="proofread every text of brand.yml and domain.yml, in every language")
+    p.add_argument("--brand", help="brand file (default: brand.yml)")
+    p.add_argument("--domain", help="Rasa domain (default: domain.yml)")
+    p.set_defaults(func=_lint)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except RelaisError as exc:
+        print(f"relais: {exc.public}", file=sys.stderr)
+        return 2
+    except (OSError, RedisConnectionError, aiohttp.ClientConnectionError) as exc:
+        print(f"relais: cannot reach a service ({exc}); is the stack up (scripts/up)?", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Angry or unusual fans reach a person: holding message, paused bot, CM case — until resumed."""
+
+import aiohttp
+import pytest
+
+from bot.pipeline.cm_queue import CMQueue
+from bot.pipeline.handoff import Handoff
+from bot.pipeline.ledger import Ledger
+from bot.messages import InboundMessage
+from bot.pipeline.rasa_client import RasaClient
+from tests.helpers import DEMO_PAGE_ID, messenger_event
+from tests.helpers import post_signed, wait_until
+
+pytestmark = pytest.mark.stack
+
+
+def conversation(sender):
+    return f"messenger:{DEMO_PAGE_ID}:{sender}"
+
+
+async def outcome(redis, mid):
+    message = InboundMessage("messenger", mid, "", "", "", 0)
+
+    async def final():
+        state = await Ledger(redis).state(message)
+        return state if state.get("status") in ("sent", "held", "escalated", "failed") else None
+
+    return await wait_until(final, timeout=30)
+
+
+async def test_angry_french_fan_gets_holding_message_not_an_answer(gateway, graph, redis):
+    text = "C'EST LA 3E FOIS QUE J'ÉCRIS!!! toujours pas de remboursement, c'est scandaleux 😡"
+    await post_signed(gateway, messenger_event(text, "fan-furious", mid="m_furious"))
+    state = await outcome(redis, "m_furious")
+    assert state["status"] == "escalated"
+    assert any(r.startswith("tone:angry") for r in state["reasons"])
+    [sent] = graph.to("fan-furious")
+    assert "membre de notre équipe" in sent.text  # honest, in French, says a person will answer
+    [case] = await CMQueue(redis).cases(conversation=conversation("fan-furious"))
+    assert case["kind"] == "escalated" and case["text"] == text
+    assert case["evidence"]["tone"] == "angry"
+    assert set(case["evidence"]["tone_scores"]) == {"angry", "negative", "neutral", "positive"}
+    assert case["holding_message"] == sent.text
+
+
+async def test_insulting_english_fan_is_escalated_with_evidence(gateway, graph, redis):
+    await post_signed(gateway, messenger_event("you are useless idiots, where is my money", "fan-rude",
+                                               mid="m_rude"))
+    state = await outcome(redis, "m_rude")
+    assert state["status"] == "escalated"
+    assert "flag:insult" in state["reasons"]
+    [sent] = graph.to("fan-rude")
+    assert "team" in sent.text and "useless" not in sent.text
+    [case] = await CMQueue(redis).cases(conversation=conversation("fan-rude"))
+    assert "insult" in case["evidence"]["flags"]
+    assert case["evidence"]["flag_words"]["insult"]
+
+
+async def test_calm_fan_is_answered(gateway, graph, redis):
+    await post_signed(gateway, messenger_event("Bonjour, vous avez une boutique à Lyon ?", "fan-calm", mid="m_calm"))
+    state = await outcome(redis, "m_calm")
+    assert state["status"] == "sent", state["reasons"]
+    [sent] = graph.to("fan-calm")
+    assert "Lyon" in sent.text
+    assert await CMQueue(redis).cases(conversation=conversation("fan-calm")) == []
+
+
+async def test_bot_stays_silent_after_escalation_until_resumed(gateway, graph, redis, rasa_stack):
+    fan, conv = "fan-handoff", conversation("fan-handoff")
+    await post_signed(gateway, messenger_event("je veux parler à un humain tout de suite", fan, mid="m_h1"))
+    assert (await outcome(redis, "m_h1"))["status"] == "escalated"
+    assert len(graph.to(fan)) == 1  # the holding message
+
+    for i, text in enumerate(["Vous ouvrez à quelle heure ?", "allo ???", "allo ???"]):
+        await post_signed(gateway, messenger_event(text, fan, mid=f"m_h{i + 2}"))
+        state = await outcome(redis, f"m_h{i + 2}")
+        assert state["status"] == "escalated"
+        assert "conversation_with_human" in state["reasons"]
+    assert len(graph.to(fan)) == 1  # no answer, no second holding message
+    kinds = [c["kind"] for c in await CMQueue(redis).cases(conversation=conv)]
+    assert kinds == ["follow_up", "follow_up", "follow_up", "escalated"]
+
+    async with aiohttp.ClientSession() as session:
+        rasa = RasaClient(session, rasa_stack.rasa_url)
+        async with session.get(f"{rasa_stack.rasa_url}/conversations/{conv}/tracker") as resp:
+            assert (await resp.json())["paused"] is True
+        assert await Handoff(redis, rasa, CMQueue(redis)).resume(conv) is True
+        async with session.get(f"{rasa_stack.rasa_url}/conversations/{conv}/tracker") as resp:
+            assert (await resp.json())["paused"] is False
+
+    await post_signed(gateway, messenger_event("Vous ouvrez à quelle heure le samedi ?", fan, mid="m_h9"))
+    assert (await outcome(redis, "m_h9"))["status"] == "sent"
+    assert "du lundi au samedi" in graph.to(fan)[-1].text
+
+
+async def test_same_message_again_is_escalated_as_repetition(gateway, graph, redis):
+    fan = "fan-repeat"
+    await post_signed(gateway, messenger_event("Vous livrez en Belgique ?", fan, mid="m_r1"))
+    assert (await outcome(redis, "m_r1"))["status"] == "sent"
+    await post_signed(gateway, messenger_event("Vous livrez en Belgique ?", fan, mid="m_r2"))
+    state = await outcome(redis, "m_r2")
+    assert state["status"] == "escalated" and "repeated" in state["reasons"]
+
+
+async def test_unserved_language_goes_to_a_person(gateway, graph, redis):
+    await post_signed(gateway, messenger_event("Hola, ¿dónde está mi pedido? Gracias", "fan-es", mid="m_es"))
+    state = await outcome(redis, "m_es")
+    assert state["status"] == "escalated" and "language:es" in state["reasons"]
+
+
+async def test_attachment_goes_to_a_person(gateway, graph, redis):
+    event = messenger_event("", "fan-photo", mid="m_photo")
+    event["entry"][0]["messaging"][0]["message"]["attachments"] = [{"type": "image", "payload": {"url": "https://x"}}]
+    await post_signed(gateway, event)
+    state = await outcome(redis, "m_photo")
+    assert state["status"] == "escalated" and "attachment:image" in state["reasons"]
+
+
+async def test_tone_is_part_of_the_rasa_parse_result(rasa_stack):
+    async with aiohttp.ClientSession() as session:
+        parse = await RasaClient(session, rasa_stack.rasa_url).parse("VOUS ÊTES DES ESCROCS!!! 😡")
+        calm = await RasaClient(session, rasa_stack.rasa_url).parse("Merci beaucoup, j'adore vos bougies !")
+    assert parse["tone"]["label"] == "angry"
+    assert parse["tone"]["flags"]["insult"] is True
+    assert abs(sum(parse["tone"]["scores"].values()) - 1.0) < 0.01
+    assert calm["tone"]["label"] == "positive"
+    assert not any(calm["tone"]["flags"].values())
