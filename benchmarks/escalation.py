@@ -109,13 +109,13 @@ def sets() -> list[tuple[str, str, str, list[str]]]:
     return found
 
 
-async def run(rasa_url: str, limit: int) -> list[dict]:
+async def run(rasa_url: str, limit: int, token: str = "") -> list[dict]:
     policy = PolicyConfig.load()
     rows = []
     rng = random.Random(7)
     for name, language, expectation, texts in sets():
         sample = texts if len(texts) <= limit else rng.sample(texts, limit)
-        predictions = await predict(sample, rasa_url, policy)
+        predictions = await predict(sample, rasa_url, policy, token=token)
         escalated = [p for p in predictions if p["route"] == ESCALATE]
         hit = len(escalated) if expectation == "escalated" else len(predictions) - len(escalated)
         reasons = Counter(r.split(":")[0] + (":" + r.split(":")[1] if r.startswith(("intent", "tone", "flag")) else "")
@@ -133,9 +133,10 @@ def main() -> None:
     if not DATASETS.exists():
         print(f"{DATASETS} not found: only Relais's own held-out set is measured")
     with tempfile.TemporaryDirectory() as tmp:
-        stack, _, rasa_url = start_backends(Path(tmp), args.model)
+        backends = start_backends(Path(tmp), args.model)
+        stack, rasa_url = backends.stack, backends.rasa_url
         try:
-            rows = asyncio.run(run(rasa_url, args.limit))
+            rows = asyncio.run(run(rasa_url, args.limit, backends.rasa_token))
         finally:
             stack.stop()
     print(f"\n{'set':<34}{'lang':<6}{'expected':<15}{'n':>6}{'rate':>9}   top escalation reasons")

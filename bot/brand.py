@@ -10,6 +10,7 @@ import os
 import re
 import string
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,15 @@ class Brand:
     def proofreading_vocabulary(self) -> frozenset[str]:
         """Words the proofreader accepts as they are: the brand's name and its vocabulary list."""
         return self.vocabulary | frozenset(self.name.split())
+
+    @cached_property
+    def protected_words(self) -> frozenset[str]:
+        """What the proofreader never flags, in any language: the brand's name, its ``vocabulary`` list
+        (products, places, partners) and the names in its signatures. Built once per loaded brand file."""
+        words = {self.name, *self.vocabulary}
+        for voice in self.voice.values():
+            words.update(w for w in re.findall(r"[^\W\d_]{2,}", voice.get("signature") or "") if w[0].isupper())
+        return frozenset(words)
 
     def fill(self, template: str, language: str, first_name: str | None = None) -> str:
         if not first_name:  # "Bonjour {first_name}," without a name → "Bonjour,"

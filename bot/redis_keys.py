@@ -17,7 +17,8 @@ key                                     type        lifetime / owner
 ``relais:conv:{<c>}:done``              string      30 days: highest seq handled with all before it
 ``relais:conv:{<c>}:handled``           zset        30 days: seqs handled above ``done``
 ``relais:conv:{<c>}:slots``             hash        30 days: what the conversation remembers (language…)
-``relais:conv:{<c>}:recent``            zset        the policy's repeat window
+``relais:conv:{<c>}:recent``            hash        the policy's repeat window after the last message
+``relais:conv:{<c>}:parked``            zset        30 days: messages waiting for a retry or an echo
 ``relais:handoff:{<c>}``                string      14 days, or until ``relais resume``
 ``relais:msg:{<c>}:<mid>``              hash        7 days: one message's state (ledger)
 ``relais:echo:<platform>:<tag>``        string      7 days: the platform confirmed this send
@@ -60,7 +61,7 @@ def seq(conversation_id: str) -> str:
 
 
 def conversation(conversation_id: str, what: str) -> str:
-    """``lock``, ``done``, ``handled``, ``slots`` or ``recent`` of one conversation."""
+    """``lock``, ``done``, ``handled``, ``slots``, ``recent`` or ``parked`` of one conversation."""
     return f"relais:conv:{{{conversation_id}}}:{what}"
 
 

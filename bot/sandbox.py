@@ -4,7 +4,7 @@ With ``RELAIS_SANDBOX`` on (``relais up`` turns it on when no channel has
 send credentials), the workers deliver replies to a local outbox in Redis
 instead of the platform's send API. The gateway serves the outbox only on a
 loopback address and only to callers with ``RELAIS_SANDBOX_TOKEN`` as a
-bearer token (``relais try`` reads it from ``var/sandbox.env``):
+bearer token (``relais try`` reads it from ``var/stack.env``):
 
 * ``GET /sandbox/outbox/{platform}/{user}`` — the replies a fan got, then forgotten;
 * ``GET /sandbox/messages/{platform}/{account}/{user}/{message_id}`` — what became of one message.

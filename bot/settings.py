@@ -34,6 +34,7 @@ class Settings:
     sandbox: bool = False
     sandbox_token: str = field(default="", repr=False)
     worker_concurrency: int = 8
+    worker_nice: int = 5  # a worker's CPU priority below the gateway's (os.nice increment)
     consumer: str = "worker"
     # Leases: a worker renews its conversation lock and its claim on the entry every
     # heartbeat; another worker takes an entry over once it missed three heartbeats.
@@ -43,6 +44,7 @@ class Settings:
     send_attempts: int = 6  # sends refused with a retryable error before the message fails
     send_retry_base_s: float = 2.0
     echo_wait_s: float = 30.0  # how long an uncertain send waits for the platform's echo
+    order_wait_s: float = 30.0  # how long a message waits for an earlier one of its conversation
     rasa_timeout_s: float = 10.0
     rasa_attempts: int = 3
     actions_timeout_s: float = 10.0
@@ -155,11 +157,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sandbox=sandbox,
         sandbox_token=env_secret(env, "RELAIS_SANDBOX_TOKEN") if sandbox else "",
         worker_concurrency=env_int(env, "RELAIS_WORKER_CONCURRENCY", defaults.worker_concurrency),
+        worker_nice=env_int(env, "RELAIS_WORKER_NICE", defaults.worker_nice, minimum=0),
         consumer=env.get("RELAIS_CONSUMER", "").strip() or f"{socket.gethostname()}-{os.getpid()}",
         heartbeat_s=env_float(env, "RELAIS_HEARTBEAT_S", defaults.heartbeat_s, minimum=0.1),
         max_attempts=env_int(env, "RELAIS_MAX_ATTEMPTS", defaults.max_attempts),
         send_attempts=env_int(env, "RELAIS_SEND_ATTEMPTS", defaults.send_attempts),
         echo_wait_s=env_float(env, "RELAIS_ECHO_WAIT_S", defaults.echo_wait_s),
+        order_wait_s=env_float(env, "RELAIS_ORDER_WAIT_S", defaults.order_wait_s),
         rasa_timeout_s=env_float(env, "RASA_TIMEOUT_S", defaults.rasa_timeout_s),
         redis_max_connections=env_int(env, "RELAIS_REDIS_MAX_CONNECTIONS", defaults.redis_max_connections, 4),
         policy_file=_file(env, "RELAIS_POLICY_FILE", defaults.policy_file),

@@ -106,7 +106,7 @@ async def gateway(redis: Redis, redis_url: str, rasa_stack: RasaStack, graph: Fa
     channels = {"messenger": messenger(graph.url)}
     client = await serve(settings, channels)
     graph.webhook = client  # the fake echoes our sends back, as Meta does
-    worker = await start_worker(settings, {"messenger": messenger(graph.url)})
+    worker = await start_worker(settings, {"messenger": messenger(graph.url)}, brand_file=rasa_stack.brand_file)
     yield client
     await worker.stop()
     await client.close()

@@ -87,10 +87,10 @@ async def serve(settings: Settings, channels: dict | None = None) -> TestClient:
     return client
 
 
-@functools.lru_cache(maxsize=1)
-def shared_proofreader():
-    """The shipped proofreader, loaded once for the whole session (Grammalecte and spaCy are slow to load)."""
-    return load_proofreader()
+@functools.lru_cache(maxsize=4)
+def shared_proofreader(brand_file: str | None = None):
+    """The shipped proofreader, loaded once per brand file for the whole session (its backends are slow to load)."""
+    return load_proofreader(brand_file)
 
 
 @dataclass
@@ -108,11 +108,12 @@ class RunningWorker:
         await self.redis.aclose()
 
 
-async def start_worker(settings: Settings, channels: dict, proofreader=None) -> RunningWorker:
+async def start_worker(settings: Settings, channels: dict, proofreader=None, brand_file=None) -> RunningWorker:
     """A worker, as ``relais worker`` runs it, inside the test's event loop."""
-    redis = Redis.from_url(settings.redis_url)
+    redis = Redis.from_url(settings.redis_url, socket_timeout=30, socket_connect_timeout=2)
     session = aiohttp.ClientSession()
-    worker = build_worker(settings, redis, session, channels, proofreader or shared_proofreader())
+    worker = build_worker(settings, redis, session, channels,
+                          proofreader or shared_proofreader(str(brand_file) if brand_file else None))
     task = asyncio.create_task(worker.run())
     return RunningWorker(worker, task, redis, session)
 
@@ -127,7 +128,10 @@ async def wait_until(predicate, timeout: float = 30.0, interval: float = 0.05):
     """Poll an async predicate until it returns something truthy; fail after ``timeout``."""
     deadline = time.monotonic() + timeout
     while True:
-        value = await predicate()
+        try:
+            value = await asyncio.wait_for(predicate(), max(1.0, deadline - time.monotonic()))
+        except asyncio.TimeoutError:
+            raise AssertionError(f"condition not met within {timeout}s (the check itself hung)") from None
         if value:
             return value
         if time.monotonic() > deadline:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 
 from bot.errors import ForbiddenError, SignatureError
 
 _PREFIX = "sha256="
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -28,6 +30,8 @@ def verify_hub_signature(secret: str, body: bytes, header: str | None) -> None:
     if not header.startswith(_PREFIX):
         raise SignatureError("X-Hub-Signature-256 must start with 'sha256='")
     received = header[len(_PREFIX):].strip().lower()
+    if not _HEX_DIGEST.fullmatch(received):  # also any byte the HTTP layer could not decode
+        raise SignatureError("X-Hub-Signature-256 must be 'sha256=' and 64 hexadecimal digits")
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(received.encode(), expected.encode()):
         raise SignatureError("signature does not match the request body")

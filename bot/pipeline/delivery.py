@@ -42,7 +42,7 @@ from bot.pipeline.queue import Delivery, InboundQueue
 
 log = logging.getLogger("relais.delivery")
 
-BLOCKED_RECHECK_S = 60.0
+BLOCKED_RECHECK_S = 15.0
 MAX_BACKOFF_S = 15 * 60.0
 
 
@@ -175,8 +175,42 @@ class Outbox:
                                                 "account": message.account_id, "reason": reason,
                                                 "at": f"{time.time():.3f}"}, maxlen=10_000, approximate=True)
 
+    # -- order among waiting sends ---------------------------------------------------------
+    async def _behind(self, delivery: Delivery) -> bool:
+        """Whether an earlier message of the conversation is still waiting to be sent (a retry or an
+        echo): this one waits behind it, so the fan gets the replies in the order they wrote."""
+        key = keys.conversation(delivery.message.conversation_id, "parked")
+        while True:
+            first = await self.redis.zrange(key, 0, 0, withscores=True)
+            if not first or first[0][1] >= delivery.seq:
+                return False
+            mid = first[0][0].decode()
+            state = await self.ledger.state_of(delivery.message.conversation_id, mid)
+            if state.get("status") in ("retry", "unconfirmed", "sending"):
+                return True
+            await self.redis.zrem(key, mid)  # finished or gone: it no longer holds anyone back
+
+    async def _park(self, delivery: Delivery, waiting: bool) -> None:
+        key = keys.conversation(delivery.message.conversation_id, "parked")
+        async with self.redis.pipeline(transaction=True) as pipe:
+            if waiting:
+                pipe.zadd(key, {delivery.message.message_id: delivery.seq})
+                pipe.expire(key, keys.CONVERSATION_TTL_S)
+            else:
+                pipe.zrem(key, delivery.message.message_id)
+            await pipe.execute()
+
     async def deliver(self, delivery: Delivery, token: str, plan: Plan) -> Sent | Pending | Failed:
         """Send what is left of ``plan``; record progress in the ledger as it goes."""
+        if await self._behind(delivery):
+            await self._wait(delivery, token, plan, "retry", 0.5)
+            result: Sent | Pending | Failed = Pending("behind")
+        else:
+            result = await self._deliver(delivery, token, plan)
+        await self._park(delivery, isinstance(result, Pending))
+        return result
+
+    async def _deliver(self, delivery: Delivery, token: str, plan: Plan) -> Sent | Pending | Failed:
         message = delivery.message
         sender = self.senders[message.platform]
         while len(plan.sent_ids) < len(plan.parts):
@@ -198,7 +232,7 @@ class Outbox:
             if result.status == UNKNOWN:
                 log.warning("send outcome unknown (%s); waiting for the platform's echo", result.reason)
                 await self.ledger.set_state(message, status="unconfirmed", plan=plan.as_state(),
-                                            unconfirmed_since=time.time(), last_error=result.reason)
+                                            unconfirmed_since=time.time(), last_error=result.reason, runs=0)
                 await self.queue.later(delivery, "reconcile", self.echo_wait_s)
                 return Pending("unconfirmed")
             if result.account_blocked:
@@ -216,14 +250,18 @@ class Outbox:
 
     async def _wait(self, delivery: Delivery, token: str, plan: Plan, redo: str, delay_s: float,
                     error: str = "") -> None:
-        await self.ledger.set_state(delivery.message, status="retry", plan=plan.as_state(), last_error=error)
+        # runs=0: this attempt ended cleanly, so it does not count towards the dead letters
+        await self.ledger.set_state(delivery.message, status="retry", plan=plan.as_state(), last_error=error, runs=0)
         await self.queue.later(delivery, redo, delay_s)
 
     async def reconcile(self, delivery: Delivery, token: str, state: dict[str, Any]) -> Sent | Pending | Failed:
         """A part whose send has no known outcome: confirmed by its echo, or still waiting, or given up."""
         message = delivery.message
         plan = Plan.from_state(state)
-        index = int(state.get("sending_part") or len(plan.sent_ids))
+        part = state.get("sending_part")
+        index = len(plan.sent_ids) if part is None else int(part)
+        if index < len(plan.sent_ids):  # that part's delivery was recorded before the worker stopped
+            return await self.deliver(delivery, token, plan)
         echo = await self.redis.get(keys.echo(message.platform, f"{message.message_id}:{index}"))
         if echo is not None:
             plan.sent_ids.append(echo.decode())
@@ -232,12 +270,16 @@ class Outbox:
         since = float(state.get("unconfirmed_since") or 0)
         if not since:  # the worker died mid-send: start waiting for the echo now
             await self.ledger.set_state(message, status="unconfirmed", plan=plan.as_state(),
-                                        unconfirmed_since=time.time())
+                                        unconfirmed_since=time.time(), runs=0)
             await self.queue.later(delivery, "reconcile", self.echo_wait_s)
+            await self._park(delivery, True)
             return Pending("unconfirmed")
         if time.time() - since < self.echo_wait_s * 0.9:
+            await self.ledger.set_state(message, runs=0)
             await self.queue.later(delivery, "reconcile", self.echo_wait_s - (time.time() - since))
+            await self._park(delivery, True)
             return Pending("unconfirmed")
+        await self._park(delivery, False)
         return Failed("send_outcome_unknown", unknown=True)
 
 

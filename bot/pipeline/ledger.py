@@ -156,8 +156,10 @@ class Ledger:
 
     async def record_outcome(self, message: InboundMessage, route: str, reasons: list[str],
                              extra: dict[str, Any] | None = None) -> None:
-        """Final state of a message, plus one line in the outcomes stream CMs and reports read."""
-        await self.set_state(message, status=route, reasons=reasons, finished_at=time.time(), runs=0)
+        """Final state of a message, plus one line in the outcomes stream CMs and reports read — in one
+        transaction, so a message is never final without its outcome line."""
+        key = self.key(message)
+        fields = {"status": route, "reasons": reasons, "finished_at": time.time(), "runs": 0}
         entry = {
             "platform": message.platform,
             "message_id": message.message_id,
@@ -166,6 +168,10 @@ class Ledger:
             "reasons": json.dumps(reasons),
             **{k: json.dumps(v, ensure_ascii=False) for k, v in (extra or {}).items()},
         }
-        await self.redis.xadd(keys.OUTCOMES, entry, maxlen=100_000, approximate=True)
-        if route == "failed":
-            await self.redis.xadd(keys.FAILED, entry, maxlen=100_000, approximate=True)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping={k: json.dumps(v, ensure_ascii=False) for k, v in fields.items()})
+            pipe.expire(key, self.state_ttl_s)
+            pipe.xadd(keys.OUTCOMES, entry, maxlen=100_000, approximate=True)
+            if route == "failed":
+                pipe.xadd(keys.FAILED, entry, maxlen=100_000, approximate=True)
+            await pipe.execute()

@@ -95,6 +95,7 @@ class InboundQueue:
         self.dedup_ttl_s = dedup_ttl_s
         self._enqueue = redis.register_script(_ENQUEUE)
         self._promote = redis.register_script(_PROMOTE)
+        self._unreadable: list[tuple[str, dict]] = []
 
     async def ensure_group(self) -> None:
         """Create the consumer group (and the stream) unless they exist: after a Redis that lost its
@@ -126,9 +127,28 @@ class InboundQueue:
         for entry_id, fields in entries or []:
             if not fields:  # deleted while pending
                 continue
-            out.append(Delivery(_s(entry_id), int(fields[b"seq"]), InboundMessage.from_json(fields[b"msg"]),
-                                _s(fields.get(b"redo", b""))))
+            try:
+                out.append(Delivery(_s(entry_id), int(fields[b"seq"]), InboundMessage.from_json(fields[b"msg"]),
+                                    _s(fields.get(b"redo", b""))))
+            except (KeyError, ValueError, TypeError):
+                self._unreadable.append((_s(entry_id), fields))
         return out
+
+    async def bury_unreadable(self) -> int:
+        """Entries no worker can read (written by something else): to the dead letters, not retried."""
+        count = 0
+        while self._unreadable:
+            entry_id, fields = self._unreadable.pop()
+            log.error("unreadable stream entry moved to the dead letters")
+            await self.redis.xadd(keys.DEAD, {"raw": json.dumps({_s(k): _s(v) for k, v in fields.items()})[:10_000],
+                                              "error": "unreadable entry", "at": f"{time.time():.3f}"},
+                                  maxlen=10_000, approximate=True)
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.xack(self.stream, self.group, entry_id)
+                pipe.xdel(self.stream, entry_id)
+                await pipe.execute()
+            count += 1
+        return count
 
     async def _with_group(self, call):
         try:
@@ -144,13 +164,17 @@ class InboundQueue:
         """New entries for this consumer (blocks up to ``block_ms``)."""
         resp = await self._with_group(lambda: self.redis.xreadgroup(
             self.group, consumer, {self.stream: ">"}, count=count, block=block_ms))
-        return [d for _, entries in resp or [] for d in self._decode(entries)]
+        out = [d for _, entries in resp or [] for d in self._decode(entries)]
+        await self.bury_unreadable()
+        return out
 
     async def claim_stale(self, consumer: str, min_idle_ms: int, count: int = 10) -> list[Delivery]:
         """Entries left pending by a consumer that stopped renewing them, taken over by this one."""
         resp = await self._with_group(lambda: self.redis.xautoclaim(
             self.stream, self.group, consumer, min_idle_ms, "0-0", count=count))
-        return self._decode(resp[1])
+        out = self._decode(resp[1])
+        await self.bury_unreadable()
+        return out
 
     async def claim_from(self, dead_consumer: str, consumer: str, count: int = 100) -> list[Delivery]:
         """Every entry of a consumer known to be dead, at once; then forget that consumer."""
@@ -160,6 +184,7 @@ class InboundQueue:
         claimed = self._decode(await self.redis.xclaim(self.stream, self.group, consumer, 0, ids)) if ids else []
         if len(ids) < count:
             await self.redis.xgroup_delconsumer(self.stream, self.group, dead_consumer)
+        await self.bury_unreadable()
         return claimed
 
     async def touch(self, consumer: str, entry_ids: list[str]) -> None:
@@ -201,9 +226,12 @@ class InboundQueue:
     async def dead_letters(self, count: int = 50) -> list[dict]:
         out = []
         for entry_id, fields in await self.redis.xrevrange(keys.DEAD, count=count):
-            message = InboundMessage.from_json(fields[b"msg"])
-            out.append({"id": _s(entry_id), "conversation": message.conversation_id, "platform": message.platform,
-                        "message_id": message.message_id, "error": _s(fields[b"error"]), "at": float(fields[b"at"])})
+            row = {"id": _s(entry_id), "error": _s(fields.get(b"error", b"")), "at": float(fields.get(b"at", 0))}
+            if b"msg" in fields:
+                message = InboundMessage.from_json(fields[b"msg"])
+                row.update(conversation=message.conversation_id, platform=message.platform,
+                           message_id=message.message_id)
+            out.append(row)
         return out
 
     async def requeue_dead(self, entry_id: str) -> bool:
@@ -212,6 +240,8 @@ class InboundQueue:
         if not found:
             return False
         fields = found[0][1]
+        if b"msg" not in fields:
+            return False  # an unreadable entry cannot be handled by requeueing it
         message = InboundMessage.from_json(fields[b"msg"])
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(keys.message(message.conversation_id, message.message_id), "runs", 0)

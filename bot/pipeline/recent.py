@@ -1,4 +1,11 @@
-"""Recent messages per conversation, to notice a fan repeating themselves."""
+"""Recent messages per conversation, to notice a fan repeating themselves.
+
+One Redis hash per conversation: the folded text's digest → the last message
+id and time it was seen. Checking a message costs the same however long the
+conversation is; the hash lives as long as the repeat window after the fan's
+last message, and is emptied if a fan sends more distinct texts in one window
+than anyone types by hand.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,8 @@ from redis.asyncio import Redis
 
 from bot import redis_keys as keys
 from nlu_components.normalise import fold
+
+MAX_DISTINCT = 500
 
 
 def _digest(text: str) -> str:
@@ -26,10 +35,14 @@ class RecentMessages:
         key = keys.conversation(conversation_id, "recent")
         digest, now = _digest(text), time.time()
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.zremrangebyscore(key, "-inf", now - window_s)
-            pipe.zrange(key, 0, -1)
-            pipe.zadd(key, {f"{digest}|{message_id}": now})
+            pipe.hget(key, digest)
+            pipe.hset(key, digest, f"{message_id}|{now:.3f}")
+            pipe.hlen(key)
             pipe.expire(key, window_s)
-            _, members, *_ = await pipe.execute()
-        return any(m.decode().startswith(digest + "|") and not m.decode().endswith("|" + message_id)
-                   for m in members)
+            previous, _, size, _ = await pipe.execute()
+        if size > MAX_DISTINCT:
+            await self.redis.delete(key)
+        if not previous:
+            return False
+        seen_id, _, seen_at = previous.decode().rpartition("|")
+        return seen_id != message_id and now - float(seen_at) <= window_s

@@ -13,7 +13,6 @@ conversation a person owns, where nothing is drafted), and CPU-heavy work
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import time
 from typing import Any
@@ -63,7 +62,6 @@ class Responder:
         self.recent = recent
         self.max_text = max_text
         self.rasa_attempts = rasa_attempts
-        self._check_takes_name = "first_name" in inspect.signature(proofreader.check).parameters
 
     async def respond(self, delivery: Delivery, token: str, *, late: bool = False) -> None:
         message = delivery.message
@@ -82,7 +80,8 @@ class Responder:
         else:
             draft = await self._understand(message, language, with_human)
             if draft is None:
-                await self._hold(delivery, None, Draft(), Decision(HOLD, ["nlu_unavailable"]), token)
+                reasons = ["nlu_unavailable"] + (["arrived_late"] if late else [])
+                await self._hold(delivery, None, Draft(), Decision(HOLD, reasons), token)
                 return
             if draft.text.strip():
                 draft = await self._proofread(draft, language, draft.meta.get("first_name"))
@@ -148,9 +147,8 @@ class Responder:
         """Safe fixes applied; what is left is recorded in the draft's metadata (a draft with issues is held)."""
         meta = dict(draft.meta)
         lang = str(meta.get("language") or language)
-        named = {"first_name": first_name} if self._check_takes_name else {}
         try:
-            checked = await self.proofreader.check(draft.text, lang, **named)
+            checked = await self.proofreader.check(draft.text, lang, first_name=first_name)
         except ProofreadingUnavailable as exc:
             checked = Checked(draft.text, [], "")
             meta["proofreading_unavailable"] = exc.public

@@ -36,10 +36,11 @@ from bot.settings import Settings
 log = logging.getLogger("relais.worker")
 
 
-def load_proofreader():
+def load_proofreader(brand_file: str | None = None):
+    """The shipped proofreader; it re-reads the brand's own words whenever ``brand_file`` changes."""
     from bot.proofreading.service import Proofreader
 
-    return Proofreader.from_env()
+    return Proofreader.from_env(brand_path=brand_file) if brand_file else Proofreader.from_env()
 
 
 def build_worker(settings: Settings, redis: Redis, session: aiohttp.ClientSession, channels: dict[str, Channel],
@@ -67,18 +68,20 @@ def build_worker(settings: Settings, redis: Redis, session: aiohttp.ClientSessio
     )
     return Worker(redis, queue, ledger, responder, consumer=settings.consumer,
                   concurrency=settings.worker_concurrency, heartbeat_s=settings.heartbeat_s,
-                  max_attempts=settings.max_attempts)
+                  max_attempts=settings.max_attempts, order_wait_s=settings.order_wait_s)
 
 
 async def serve_worker(settings: Settings, env: Mapping[str, str] | None = None) -> None:
     """Run one worker process until SIGTERM or SIGINT."""
     env = os.environ if env is None else env
+    # Below the gateway's priority: a platform's delivery is acknowledged first, drafted next.
+    os.nice(settings.worker_nice)
     channels = load_channels(env, list(settings.channels))
     pool = BlockingConnectionPool.from_url(settings.redis_url, max_connections=settings.worker_concurrency * 2 + 8,
                                            timeout=10, socket_connect_timeout=2, socket_timeout=30,
                                            health_check_interval=30)
     redis = Redis(connection_pool=pool)
-    proofreader = await asyncio.to_thread(load_proofreader)
+    proofreader = await asyncio.to_thread(load_proofreader, settings.brand_file)
     await asyncio.to_thread(nlp.pipeline, "fr")  # spaCy loaded now, not on the first fan's message
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -46,6 +46,7 @@ class _Held:
     delivery: Delivery
     conversation: str
     token: str
+    locked: bool = False  # holds the conversation's lease now (renewed at each heartbeat)
     lost: bool = False
 
 
@@ -122,7 +123,7 @@ class Worker:
             await pipe.execute()
         held = list(self.held.values())
         for item in held:
-            if not await self.ledger.renew(item.conversation, item.token):
+            if item.locked and not await self.ledger.renew(item.conversation, item.token):
                 item.lost = True
         await self.queue.touch(self.consumer, [h.delivery.entry_id for h in held])
 
@@ -208,7 +209,7 @@ class Worker:
                 DEAD_LETTERS.inc()
                 await self.queue.bury(delivery, f"failed {runs - 1} times in a row")
                 return
-            late = await self._wait_turn(delivery, token)
+            late = await self._wait_turn(item)
             try:
                 state = await self.ledger.state(message)
                 if state.get("status") in FINAL_STATES:  # handled already, before a crash or by another worker
@@ -221,6 +222,7 @@ class Worker:
                 await self.ledger.mark_handled(conv, seq)
                 await self.queue.ack(delivery)
             finally:
+                item.locked = False
                 await self.ledger.unlock(conv, token)
         except LeaseLost:
             log.warning("lease lost; the entry is left to the worker that holds the conversation")
@@ -232,13 +234,15 @@ class Worker:
         finally:
             self.held.pop(delivery.entry_id, None)
 
-    async def _wait_turn(self, delivery: Delivery, token: str) -> bool:
+    async def _wait_turn(self, item: _Held) -> bool:
         """Take the lease once every earlier message of the conversation is handled (or waited for
         long enough); True when this message arrived after a later one was handled."""
+        delivery, token = item.delivery, item.token
         conv, seq = delivery.message.conversation_id, delivery.seq
         deadline = time.monotonic() + self.order_wait_s
         while True:
             await self._acquire(conv, token)
+            item.locked = True
             done = await self.ledger.done_seq(conv)
             if delivery.redo or done >= seq - 1:
                 late = done >= seq and not delivery.redo
@@ -248,5 +252,6 @@ class Worker:
                             self.order_wait_s)
                 await self.ledger.mark_handled(conv, done + 1, seq - 1)
                 return False
+            item.locked = False
             await self.ledger.unlock(conv, token)
             await asyncio.sleep(0.05)

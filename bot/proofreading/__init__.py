@@ -1,17 +1,23 @@
-"""Proofreading of every text Relais sends or proposes: one interface, several backends.
+"""Proofreading of every text Relais sends or proposes: one interface, several checkers.
 
+* ``hunspell`` — spelling with the dictionaries LibreOffice and Firefox use
+  (Debian's ``hunspell-fr``, ``hunspell-en-gb``), through ``pyenchant``;
+* ``grammalecte`` — French grammar and agreement, offline (Debian's
+  ``python3-grammalecte``), typography rules off for chat text;
+* ``french`` and ``agreement`` — Relais's own French rules: stray capitals,
+  « a »/« à », « ou »/« où », determiner and number agreement;
+* ``harper`` — English spelling and grammar, offline (``harper-py``);
 * ``languagetool`` — a LanguageTool server (``LANGUAGETOOL_URL``) through
   language-tool-python's ``remote_server=``; short timeout and a circuit
   breaker. Never the local mode, which would download LanguageTool.
-* ``grammalecte`` — French spelling and agreement, offline (Debian's
-  ``python3-grammalecte``), typography rules off for chat text.
-* ``harper`` — English spelling and grammar, offline (``harper-py``).
 
-:class:`bot.proofreading.service.Proofreader` picks the backend per language,
-applies the safe typographic fixes, and ignores brand words, URLs, e-mails and
-order numbers.
+:class:`bot.proofreading.service.Proofreader` applies the safe typographic
+fixes, picks the checker per language, and never flags what
+:mod:`bot.proofreading.protected` protects (the current brand's words, the
+fan's first name, URLs, e-mails, order numbers, hashtags, @handles, emoji).
+``benchmarks/proofreading.py`` measures each checker and the combination.
 """
 
-from bot.proofreading.base import Backend, Issue, ProofreadingUnavailable
+from bot.proofreading.base import Backend, Checked, Issue, ProofreadingUnavailable
 
-__all__ = ["Backend", "Issue", "ProofreadingUnavailable"]
+__all__ = ["Backend", "Checked", "Issue", "ProofreadingUnavailable"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from bot.errors import RelaisError
@@ -16,7 +16,12 @@ class ProofreadingUnavailable(RelaisError):
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """One problem in a text: where, what, and how to fix it."""
+    """One problem in a text: where (``start``–``end``), what, and how to fix it.
+
+    ``message`` is in the text's language; ``messages`` has it in every
+    language of the CM console (``fr``, ``en``). ``suggestions`` are ranked,
+    the likeliest first, each a full replacement of the span.
+    """
 
     start: int
     end: int
@@ -25,6 +30,14 @@ class Issue:
     suggestions: tuple[str, ...] = ()
     rule: str = ""
     backend: str = ""
+    messages: tuple[tuple[str, str], ...] = ()
+
+    def moved(self, offset: int) -> "Issue":
+        """The same issue in a text ``offset`` characters longer before it."""
+        return replace(self, start=self.start + offset, end=self.end + offset)
+
+    def message_in(self, language: str) -> str:
+        return dict(self.messages).get(language, self.message)
 
     def marked(self, text: str) -> str:
         """The sentence context with the problem between ⟦ ⟧, for the CM."""
@@ -34,8 +47,11 @@ class Issue:
         return f"{text[left:self.start]}⟦{text[self.start:self.end]}⟧{text[self.end:right]}"
 
     def as_dict(self, text: str) -> dict:
-        return {"word": self.word, "message": self.message, "suggestions": list(self.suggestions[:3]),
-                "rule": self.rule, "backend": self.backend, "context": self.marked(text)}
+        """What the CM queue stores: the span, the word, the messages, the ranked suggestions, the context."""
+        messages = {"fr": self.message_in("fr"), "en": self.message_in("en")}
+        return {"word": self.word, "start": self.start, "end": self.end, "message": self.message,
+                "messages": messages, "suggestions": list(self.suggestions[:5]), "rule": self.rule,
+                "backend": self.backend, "context": self.marked(text)}
 
 
 class Backend(Protocol):

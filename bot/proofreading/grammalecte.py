@@ -3,7 +3,9 @@
 A virtualenv does not see Debian's dist-packages, so the package is loaded
 explicitly from its Debian location (``GRAMMALECTE_PATH`` overrides it).
 Typography rules are switched off: chat text is not print, and the safe
-typographic fixes are Relais's own (``typography.py``).
+typographic fixes are Relais's own (``typography.py``). In the shipped
+proofreader Grammalecte checks grammar only: spelling is Hunspell's
+(``hunspell.py``), whose dictionary knows more words and more names.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 from pathlib import Path
 
 from bot.proofreading.base import Issue, ProofreadingUnavailable
+from bot.proofreading.messages import grammalecte_translations, say, translations
 
 DEBIAN_PATH = Path("/usr/lib/python3/dist-packages/grammalecte")
 _OFF = {"typo": False, "apos": False, "esp": False, "nbsp": False, "eepi": False, "tu": False, "num": False,
@@ -35,20 +38,31 @@ def _load_module():
 
 
 class GrammalecteBackend:
+    """French grammar (agreement, conjugation, confusions) and, when asked, Grammalecte's own spelling."""
+
     name = "grammalecte"
     languages = frozenset({"fr"})
 
-    def __init__(self) -> None:
+    def __init__(self, *, spelling: bool = True) -> None:
         self._checker = _load_module().GrammarChecker("fr")
         engine = self._checker.getGCEngine()
         engine.setOptions(_OFF)
+        self.spelling = spelling
+        self._speller = self._checker.getSpellChecker()
+
+    def morph(self, word: str) -> list[str]:
+        """Grammalecte's morphologies of ``word`` (``[">liste/:N:f:s/*", …]``), empty when unknown."""
+        return self._speller.getMorph(word)
 
     def check_sync(self, text: str) -> list[Issue]:
-        grammar, spelling = self._checker.getParagraphErrors(text, bSpellSugg=True)
+        grammar, spelling = self._checker.getParagraphErrors(text, bSpellSugg=self.spelling)
         issues = [Issue(e["nStart"], e["nEnd"], text[e["nStart"]:e["nEnd"]], e["sMessage"],
-                        tuple(e.get("aSuggestions") or ()), e.get("sRuleId", ""), self.name) for e in grammar]
-        issues += [Issue(e["nStart"], e["nEnd"], e["sValue"], f"Mot inconnu : « {e['sValue']} »",
-                         tuple(e.get("aSuggestions") or ()), "spelling", self.name) for e in spelling]
+                        tuple(e.get("aSuggestions") or ()), e.get("sRuleId", ""), self.name,
+                        grammalecte_translations(e["sMessage"], e.get("sType", ""))) for e in grammar]
+        if self.spelling:
+            issues += [Issue(e["nStart"], e["nEnd"], e["sValue"], say("spelling", "fr", word=e["sValue"]),
+                             tuple(e.get("aSuggestions") or ()), "spelling", self.name,
+                             translations("spelling", word=e["sValue"])) for e in spelling]
         return sorted(issues, key=lambda i: i.start)
 
     async def check(self, text: str, language: str) -> list[Issue]:

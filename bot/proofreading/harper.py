@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.proofreading.base import Issue, ProofreadingUnavailable
+from bot.proofreading.messages import harper_translations
 
 # Harper lint kinds that are about style, not mistakes: a brand's voice may use them on purpose.
 _STYLE = {"Style", "Readability", "Enhancement", "WordChoice", "Repetition"}
@@ -29,7 +30,7 @@ class HarperBackend:
             span = lint.span
             suggestions = tuple(s.replacement_text for s in lint.suggestions if s.replacement_text)
             issues.append(Issue(span.start, span.end, text[span.start:span.end], lint.message, suggestions,
-                                kind, self.name))
+                                kind, self.name, harper_translations(lint.message, kind)))
         return issues
 
     async def check(self, text: str, language: str) -> list[Issue]:

@@ -1,81 +1,166 @@
-"""The proofreader Relais uses: safe fixes, then the right backend per language, brand words accepted.
+"""The proofreader Relais uses: safe fixes, then the right checker per language, the brand's words accepted.
 
-With ``LANGUAGETOOL_URL`` set, LanguageTool checks both languages; when it is
-unavailable (timeout, circuit open) the embedded backend of that language
-takes over, so a draft is never sent unchecked. Without it, the embedded
-backends are used: Grammalecte for French, Harper for English.
+Without ``LANGUAGETOOL_URL``, the embedded checkers are used: for French
+Hunspell's spelling, Grammalecte's grammar and Relais's French rules; for
+English Harper. With it, LanguageTool checks both languages; when it is
+unavailable (timeout, circuit open) the embedded checker of that language
+takes over, so a draft is never sent unchecked.
+
+Whatever the checker, nothing protected is flagged: URLs, e-mail addresses,
+order numbers, hashtags, @handles and emoji, the fan's first name, and the
+brand's own words (``brand.yml``: name, vocabulary, signature). The brand is
+read through :func:`bot.brand.current_brand` at each check, so a product
+added to ``brand.yml`` is accepted from the next message on, without a
+restart.
+
+All the checking of one text runs in one worker thread (``asyncio.to_thread``):
+the event loop only awaits it. The checkers are not thread-safe, so each
+language's checker serves one text at a time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
-import re
+import threading
 from collections.abc import Callable
+from pathlib import Path
 
+from bot.brand import Brand, current_brand
+from bot.errors import ConfigError
 from bot.proofreading.base import Backend, Checked, Issue, ProofreadingUnavailable
-from bot.proofreading.typography import PROTECTED, apply_safe_fixes
+from bot.proofreading.protected import Vocabulary, brand_words, protected_spans
+from bot.proofreading.typography import apply_safe_fixes
 
 log = logging.getLogger("relais.proofreading")
 
 
-def embedded_backends(english_dialect: str = "british") -> dict[str, Backend]:
+def french_checker():
+    """Hunspell spelling, Grammalecte grammar, Relais's French rules: the French that ships."""
+    from bot.proofreading.agreement import Agreement
+    from bot.proofreading.combined import Combined
+    from bot.proofreading.french import FrenchRules
     from bot.proofreading.grammalecte import GrammalecteBackend
+    from bot.proofreading.hunspell import HunspellBackend
+
+    grammalecte = GrammalecteBackend(spelling=False)
+    return Combined("fr", [HunspellBackend("fr"), grammalecte, FrenchRules(grammalecte.morph),
+                           Agreement(grammalecte.morph)])
+
+
+def english_checker(dialect: str = "british"):
+    """Harper, in the brand's English."""
+    from bot.proofreading.combined import Combined
     from bot.proofreading.harper import HarperBackend
 
-    return {"fr": GrammalecteBackend(), "en": HarperBackend(english_dialect)}
+    return Combined("en", [HarperBackend(dialect)])
+
+
+def embedded_backends(english_dialect: str = "british") -> dict[str, Backend]:
+    return {"fr": french_checker(), "en": english_checker(english_dialect)}
 
 
 class Proofreader:
+    """``await proofreader.check(text, language, first_name=...)`` → the fixed text and what is left."""
+
     def __init__(self, embedded: dict[str, Backend], remote: Backend | None = None,
                  vocabulary: frozenset[str] = frozenset(),
-                 splitter: Callable[[str, str], list[tuple[int, int]]] | None = None) -> None:
-        self.embedded = embedded
+                 splitter: Callable[[str, str], list[tuple[int, int]]] | None = None, *,
+                 brand: Callable[[], Brand] | None = None) -> None:
+        from bot.proofreading.combined import Combined
+
+        # Every embedded checker is used through Combined: line by line, protected words skipped.
+        self.embedded = {language: b if isinstance(b, Combined) else Combined(language, [b], b.name)
+                         for language, b in embedded.items()}
         self.remote = remote
-        self.vocabulary = {w.lower() for w in vocabulary}
-        self.splitter = splitter  # spaCy sentences: each is checked on its own, offsets kept
+        self.extra = Vocabulary.of(vocabulary)  # words accepted beside the brand's
+        self.splitter = splitter  # optional sentence splitter; each sentence is checked on its own
+        self._brand = brand
+        self._last_brand: Brand | None = None
+        self._locks = {language: threading.Lock() for language in embedded}
 
     @classmethod
-    def from_env(cls, vocabulary: frozenset[str] = frozenset(), english_dialect: str = "british") -> "Proofreader":
+    def from_env(cls, vocabulary: frozenset[str] = frozenset(), english_dialect: str | None = None, *,
+                 brand_path: str | Path | None = None) -> "Proofreader":
+        """The shipped proofreader, reading the brand (``RELAIS_BRAND_FILE`` or ``brand.yml``) as it is now."""
         url = os.environ.get("LANGUAGETOOL_URL", "").strip()
         remote = None
         if url:
             from bot.proofreading.languagetool import LanguageToolBackend
 
             remote = LanguageToolBackend(url, timeout_s=float(os.environ.get("LANGUAGETOOL_TIMEOUT_S", "2")))
-        from bot.nlp import sentences
 
-        return cls(embedded_backends(english_dialect), remote, vocabulary, splitter=sentences)
+        def brand() -> Brand:
+            return current_brand(brand_path)
 
-    async def _run(self, backend: Backend, text: str, language: str) -> list[Issue]:
-        if self.splitter is None:
-            return await backend.check(text, language)
+        dialect = english_dialect or brand().english
+        return cls(embedded_backends(dialect), remote, vocabulary, brand=brand)
+
+    def vocabulary(self, first_name: str | None = None) -> Vocabulary:
+        """The words accepted right now: the current brand's, the extra ones, and the fan's first name."""
+        words = self.extra
+        if self._brand is not None:
+            try:
+                self._last_brand = self._brand()
+            except (ConfigError, OSError) as exc:  # brand.yml mid-edit: keep the last good version
+                log.warning("brand file unreadable (%s); proofreading with its last good version", exc)
+            if self._last_brand is not None:
+                words = words | brand_words(self._last_brand)
+        if first_name:
+            words = words | Vocabulary.of([first_name])
+        return words
+
+    def _checked_by(self, backend: Backend, text: str, language: str,
+                    skip: Callable[[int, int, str], bool]) -> list[Issue]:
+        spans = self.splitter(text, language) if self.splitter is not None else [(0, len(text))]
         issues = []
-        for start, end in self.splitter(text, language):
-            for issue in await backend.check(text[start:end], language):
-                issues.append(Issue(issue.start + start, issue.end + start, issue.word, issue.message,
-                                    issue.suggestions, issue.rule, issue.backend))
+        for start, end in spans:
+            sentence = text[start:end]
+            if backend is self.remote:
+                found = backend.check_sync(sentence, language)
+            else:
+                found = backend.check_sync(sentence, skip=lambda s, e, w, o=start: skip(s + o, e + o, w))
+            issues += [i.moved(start) for i in found]
         return issues
 
-    def _ignored(self, issue: Issue, text: str) -> bool:
-        if any(m.start() < issue.end and issue.start < m.end() for m in PROTECTED.finditer(text)):
-            return True
-        words = [re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w'’-]+", issue.word.lower())]
-        return bool(words) and all(w in self.vocabulary for w in words)
+    def check_sync(self, text: str, language: str, first_name: str | None = None, *,
+                   safe_fixes: bool = True) -> Checked:
+        """What :meth:`check` does, in the calling thread (``safe_fixes=False``: the text checked as it is)."""
+        fixed = apply_safe_fixes(text, language) if safe_fixes else text
+        words = self.vocabulary(first_name)
+        spans = protected_spans(fixed)
 
-    async def check(self, text: str, language: str) -> Checked:
-        """Apply the safe fixes, then list what is left to fix."""
-        fixed = apply_safe_fixes(text, language)
-        backend: Backend | None = None
-        issues: list[Issue] = []
+        def skip(start: int, end: int, word: str) -> bool:
+            return any(s < end and start < e for s, e in spans) or words.accepts(word)
+
+        issues: list[Issue] | None = None
+        name = ""
         if self.remote is not None and language in self.remote.languages:
             try:
-                issues, backend = await self._run(self.remote, fixed, language), self.remote
+                issues, name = self._checked_by(self.remote, fixed, language, skip), self.remote.name
             except ProofreadingUnavailable as exc:
                 log.warning("%s; using the embedded proofreader", exc.public)
-        if backend is None:
+        if issues is None:
             backend = self.embedded.get(language)
             if backend is None:
                 raise ProofreadingUnavailable(f"no proofreader for language {language!r}")
-            issues = await self._run(backend, fixed, language)
-        return Checked(fixed, [i for i in issues if not self._ignored(i, fixed)], backend.name)
+            with self._locks.setdefault(language, threading.Lock()):
+                issues = self._checked_by(backend, fixed, language, skip)
+            name = backend.name
+        return Checked(fixed, [i for i in issues if not _ignored(i, fixed, skip)], name)
+
+    async def check(self, text: str, language: str, *, first_name: str | None = None) -> Checked:
+        """Apply the safe fixes, then list what is left to fix (the fan's ``first_name`` is never flagged)."""
+        return await asyncio.to_thread(self.check_sync, text, language, first_name)
+
+
+def _ignored(issue: Issue, text: str, skip: Callable[[int, int, str], bool]) -> bool:
+    """A problem on protected text or on accepted words only (a grammar rule tripping on a brand name)."""
+    from bot.proofreading.hunspell import WORD
+
+    if skip(issue.start, issue.end, ""):
+        return True
+    words = [(m.start() + issue.start, m.end() + issue.start, m.group(0))
+             for m in WORD.finditer(text[issue.start:issue.end])]
+    return bool(words) and all(skip(s, e, w) for s, e, w in words)

@@ -4,8 +4,8 @@ import pytest
 import yaml
 
 from bot.pipeline.cm_queue import CMQueue
-from tests.helpers import DEMO_PAGE_ID, messenger_event
-from tests.bot.test_handoff import outcome
+from tests.helpers import DEMO_PAGE_ID, conversation, messenger_event
+from tests.helpers import outcome
 from tests.helpers import post_signed
 
 pytestmark = pytest.mark.stack
@@ -34,7 +34,7 @@ async def test_draft_with_a_spelling_mistake_is_held_not_sent(gateway, graph, re
     assert state["status"] == "held", state["reasons"]
     assert "proofreading:mesage" in state["reasons"]
     assert graph.to("fan-typo") == []
-    [case] = await CMQueue(redis).cases(conversation=f"messenger:{DEMO_PAGE_ID}:fan-typo")
+    [case] = await CMQueue(redis).cases(conversation=conversation("fan-typo"))
     assert case["kind"] == "held"
     assert "Merci pour votre mesage." in case["draft"]
     [issue] = case["proofreading"]
@@ -46,10 +46,35 @@ async def test_personal_data_is_masked_in_the_cm_queue(gateway, graph, redis):
             "Mon mail julie.martin@example.org, tel 06 12 34 56 78")
     await post_signed(gateway, messenger_event(text, "fan-pii", mid="m_pii"))
     assert (await outcome(redis, "m_pii"))["status"] == "escalated"
-    [case] = await CMQueue(redis).cases(conversation=f"messenger:{DEMO_PAGE_ID}:fan-pii")
+    [case] = await CMQueue(redis).cases(conversation=conversation("fan-pii"))
     assert "julie.martin@example.org" not in case["text"] and "[e-mail]" in case["text"]
     assert "06 12 34 56 78" not in case["text"] and "[phone]" in case["text"]
     assert "BR-204518" in case["text"]
     assert case["mentions"]["order_numbers"] == ["BR-204518"]
     assert "12 novembre" in case["mentions"]["dates"]
     assert "Julie Martin" in case["mentions"]["names"]
+
+
+async def test_a_product_added_to_the_brand_file_while_running_is_not_flagged(gateway, graph, redis, rasa_stack):
+    """The brand adds a product and names it in an answer: held while the proofreader does not know the
+    word, sent as soon as brand.yml lists it — no restart of any process."""
+    original = rasa_stack.brand_file.read_text(encoding="utf-8")
+    doc = yaml.safe_load(original)
+    doc["answers"]["product_availability"]["fr"] = (
+        "Notre nouvelle collection Kervalenne est en boutique. " + doc["answers"]["product_availability"]["fr"])
+    try:
+        rasa_stack.brand_file.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+        await post_signed(gateway, messenger_event("Bonjour, cet article est-il encore en stock ?", "fan-kv1",
+                                                   mid="m_kv1"))
+        unknown = await outcome(redis, "m_kv1")
+        doc["vocabulary"] = doc["vocabulary"] + ["Kervalenne"]
+        rasa_stack.brand_file.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+        await post_signed(gateway, messenger_event("Bonjour, cet article est-il encore en stock ?", "fan-kv2",
+                                                   mid="m_kv2"))
+        known = await outcome(redis, "m_kv2")
+    finally:
+        rasa_stack.brand_file.write_text(original, encoding="utf-8")
+    assert unknown["status"] == "held" and "proofreading:Kervalenne" in unknown["reasons"], unknown["reasons"]
+    assert known["status"] == "sent", known["reasons"]
+    [sent] = graph.to("fan-kv2")
+    assert "Kervalenne" in sent.text

@@ -8,7 +8,8 @@ not a Messenger delivery at all is refused (400, naming the problem).
 
 Accepted as Meta documents them: ``sender.id`` or ``sender.user_ref``
 (a fan who came through the chat plugin; no reply is possible before they
-get a page-scoped id, so it is skipped), integer or string timestamps,
+get a page-scoped id, so it is skipped), integer or string timestamps
+(one that is not a date — negative, infinite, absurdly large — is kept as 0),
 ``message.reply_to``, ``postback.referral``, quick replies, attachments and
 our own sends echoed back (``is_echo`` with the ``metadata`` tag we set).
 Events without a sender (checkbox-plugin opt-ins, ``app_roles``, policy
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 from typing import Any
 
@@ -36,6 +38,10 @@ MAX_EVENTS = 1000  # Meta sends at most 1,000 events in one delivery
 ECHO_TAG_PREFIX = "relais:"
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _DIGITS = re.compile(r"[0-9]{1,32}")
+_MAX_ID = 10**32  # more digits than any Meta id
+_TIMESTAMP = re.compile(r"[0-9]{1,16}")
+_MAX_TIMESTAMP_MS = 2**53  # beyond this a timestamp is not a date (and no longer fits a float)
+_MAX_TAG = 1000  # Meta's limit on a send's ``metadata``
 _IGNORED_EVENTS = ("delivery", "read", "reaction", "optin", "referral", "account_linking", "pass_thread_control",
                    "take_thread_control", "request_thread_control", "app_roles", "policy_enforcement",
                    "game_play", "standby", "handover", "message_edit")
@@ -58,7 +64,7 @@ def _id(value: Any, what: str) -> str:
     """A Meta id: a string of digits, or a JSON integer (not a boolean) turned into one."""
     if isinstance(value, bool):
         raise _Skip(f"{what}_not_an_id")
-    if isinstance(value, int) and value > 0:
+    if isinstance(value, int) and 0 < value < _MAX_ID:
         value = str(value)
     if isinstance(value, str) and _DIGITS.fullmatch(value) and value.strip("0"):
         return value
@@ -66,14 +72,16 @@ def _id(value: Any, what: str) -> str:
 
 
 def _timestamp(value: Any) -> int:
+    """Milliseconds since the epoch, as a JSON integer, float or string of digits; 0 when unknown
+    (not a number, negative, or too large to be a date)."""
     if isinstance(value, bool):
         return 0
-    if isinstance(value, int):
-        return max(value, 0)
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    if isinstance(value, float) and value >= 0:
-        return int(value)
+    if isinstance(value, str) and _TIMESTAMP.fullmatch(value):
+        value = int(value)
+    if isinstance(value, float) and math.isfinite(value):
+        value = int(value)
+    if isinstance(value, int) and 0 <= value < _MAX_TIMESTAMP_MS:
+        return value
     return 0
 
 
@@ -85,12 +93,18 @@ def _text(value: Any, what: str) -> str:
     return clean_text(value)
 
 
+def _party(event: dict[str, Any], key: str) -> Any:
+    """``event[key]["id"]`` when ``event[key]`` is an object; None otherwise."""
+    party = event.get(key)
+    return party.get("id") if isinstance(party, dict) else None
+
+
 def _echo(event: dict[str, Any], msg: dict[str, Any]) -> Echo | None:
     tag = msg.get("metadata")
-    if not isinstance(tag, str) or not tag.startswith(ECHO_TAG_PREFIX):
+    if not isinstance(tag, str) or not tag.startswith(ECHO_TAG_PREFIX) or len(tag) > _MAX_TAG:
         return None  # the page's own reply written elsewhere (Business Suite, another app)
-    page = _id((event.get("sender") or {}).get("id"), "sender")
-    recipient = _id((event.get("recipient") or {}).get("id"), "recipient")
+    page = _id(_party(event, "sender"), "sender")
+    recipient = _id(_party(event, "recipient"), "recipient")
     mid = msg.get("mid") if isinstance(msg.get("mid"), str) else ""
     return Echo(PLATFORM, page, recipient, clean_text(tag[len(ECHO_TAG_PREFIX):]), clean_text(mid))
 
@@ -168,15 +182,15 @@ def _event(event: Any, batch: WebhookBatch) -> None:
     if "id" not in sender_obj:
         raise _Skip("sender_user_ref" if "user_ref" in sender_obj else "sender_without_id")
     sender = _id(sender_obj.get("id"), "sender")
-    page = _id((event.get("recipient") or {}).get("id") if isinstance(event.get("recipient"), dict) else None,
-               "recipient")
+    page = _id(_party(event, "recipient"), "recipient")
     timestamp = _timestamp(event.get("timestamp"))
     if "message" in event:
         batch.messages.append(_message(event, sender, page, timestamp))
     elif "postback" in event:
         batch.messages.append(_postback(event, sender, page, timestamp))
     else:
-        kind = next((k for k in _IGNORED_EVENTS if k in event), "unknown_event")
+        # Meta spells some of them with a hyphen ("policy-enforcement")
+        kind = next((k for k in _IGNORED_EVENTS if k in event or k.replace("_", "-") in event), "unknown_event")
         raise _Skip(kind)
 
 

@@ -1,4 +1,4 @@
-"""The embedded proofreaders (Grammalecte for French, Harper for English) and the safe fixes."""
+"""The embedded proofreaders (Hunspell, Grammalecte and Relais rules in French, Harper in English), safe fixes."""
 
 import pytest
 

@@ -59,5 +59,5 @@ async def test_embedded_proofreader_takes_over_when_languagetool_fails(lt):
     lt.fail = True
     proofreader = Proofreader(embedded_backends(), LanguageToolBackend(lt.url, timeout_s=1))
     checked = await proofreader.check("Les commande sont expédié.", "fr")
-    assert checked.backend == "grammalecte"
+    assert checked.backend == "hunspell+grammalecte+relais-fr"
     assert {"commande", "expédié"} <= {i.word for i in checked.issues}

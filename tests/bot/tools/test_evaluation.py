@@ -1,6 +1,7 @@
 """``relais eval``: metrics are right, and the command runs the live pipeline on a file."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -53,7 +54,7 @@ def test_eval_command_scores_a_jsonl_file_against_the_running_model(rasa_stack, 
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
     result = subprocess.run([sys.executable, "-m", "bot.tools.cli", "eval", str(path), "--json",
                              "--rasa-url", rasa_stack.rasa_url], cwd=ROOT, capture_output=True, text=True,
-                            timeout=120)
+                            timeout=120, env={**os.environ, "RASA_TOKEN": rasa_stack.token})
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert out["rows"] == 4

@@ -1,0 +1,135 @@
+"""French agreement checks between neighbouring words, from Grammalecte's lexicon.
+
+* **determiner and noun** — « une restaurant », « la prévisions », « du
+  films »: no reading of the noun shares the determiner's gender and number.
+  Grammalecte leaves many of these alone when the noun is also a verb form
+  (« restaurant », a participle); here the noun readings are compared, and a
+  determiner that can also be a pronoun (« le », « la », « les ») is only
+  judged before a word that cannot be a verb.
+* **number and noun** — « 5 personne », « dans 15 seconde »: after a whole
+  number from 2 to 999 (years and dates excepted), a noun is plural.
+
+The suggestion is the determiner of the noun's gender and number (« un
+restaurant », « les prévisions », with « l’ », « cet », « mon » before a
+vowel), or the noun with an « s ».
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.proofreading.base import Issue
+from bot.proofreading.hunspell import WORD
+from bot.proofreading.messages import say, translations
+
+# Determiner families: masculine singular, feminine singular, masculine plural, feminine plural.
+FAMILIES = [("un", "une", "des", "des"), ("le", "la", "les", "les"), ("ce", "cette", "ces", "ces"),
+            ("mon", "ma", "mes", "mes"), ("ton", "ta", "tes", "tes"), ("son", "sa", "ses", "ses"),
+            ("du", "de la", "des", "des"), ("au", "à la", "aux", "aux"), ("notre", "notre", "nos", "nos"),
+            ("votre", "votre", "vos", "vos"), ("leur", "leur", "leurs", "leurs"),
+            ("quel", "quelle", "quels", "quelles"), ("cet", "cette", "ces", "ces")]
+MONTHS = frozenset("janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split())
+_VOWEL = re.compile(r"(?i)^[aeiouyàâäéèêëîïôöùûüœh]")
+_WHOLE_NUMBER = re.compile(r"(?:^|[\s(])(\d{1,3})[\s\u00a0\u202f]+$")
+_DATE_BEFORE = re.compile(r"(?i)\b(?:le|du|au|dès le|depuis le)[\s\u00a0]+\d{1,3}[\s\u00a0\u202f]+$")
+
+
+def _readings(morphs: list[str], prefix: str) -> list[list[str]]:
+    out = []
+    for morph in morphs:
+        tags = morph.split("/")[1] if morph.count("/") >= 2 else morph
+        if tags.startswith(prefix) or (prefix == ":G:D" and tags.startswith(":G:R:D")):
+            out.append(tags.split(";")[0].split(":"))
+    return out
+
+
+def _gender_number(parts: list[str]) -> tuple[str, str]:
+    flags = [p for p in parts if p in ("m", "f", "e", "s", "p", "i")]
+    gender = next((p for p in flags if p in "mfe"), "e")
+    number = next((p for p in flags if p in "spi"), "i")
+    return gender, number
+
+
+def _agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    return ("e" in (a[0], b[0]) or a[0] == b[0]) and ("i" in (a[1], b[1]) or a[1] == b[1])
+
+
+def _determiner_for(determiner: str, noun: str, gender: str, number: str) -> str | None:
+    lower = determiner.lower()
+    for family in FAMILIES:
+        if lower in family:
+            index = (2 if number == "p" else 0) + (1 if gender == "f" else 0)
+            fix = family[index]
+            if _VOWEL.match(noun) and number != "p":
+                fix = {"le": "l’", "la": "l’", "ce": "cet", "ma": "mon", "ta": "ton", "sa": "son",
+                       "de la": "de l’", "à la": "à l’"}.get(fix, fix)
+            return fix if determiner[:1].islower() else fix[:1].upper() + fix[1:]
+    return None
+
+
+class Agreement:
+    name = "relais-fr"
+    languages = frozenset({"fr"})
+
+    def __init__(self, morph: Callable[[str], list[str]]) -> None:
+        self._morph = morph
+
+    def check_sync(self, text: str, *, skip: Callable[[int, int, str], bool] | None = None) -> list[Issue]:
+        tokens = [(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
+        issues = []
+        for index, (start, end, word) in enumerate(tokens):
+            if skip is not None and skip(start, end, word) or not word[:1].islower() or "-" in word:
+                continue
+            noun = self._nouns(word)
+            if not noun or _readings(self._morph(word), ":G"):
+                continue
+            previous = tokens[index - 1] if index > 0 else None
+            if previous is not None and text[previous[1]:start].strip() == "":
+                issue = self._determiner(text, previous, (start, end, word), noun)
+                if issue is not None:
+                    issues.append(issue)
+                    continue
+            issue = self._after_number(text, (start, end, word), noun)
+            if issue is not None:
+                issues.append(issue)
+        return issues
+
+    def _nouns(self, word: str) -> list[tuple[str, str]]:
+        return [_gender_number(p) for p in _readings(self._morph(word), ":N")]
+
+    def _determiner(self, text: str, previous, current, nouns) -> Issue | None:
+        d_start, _, determiner = previous
+        start, end, word = current
+        if determiner[:1].isupper() and not re.search(r"(?:^|[.!?…:;«\"(])\s*$", text[:d_start]):
+            return None  # inside a capitalised title
+        morphs = self._morph(determiner.lower())
+        dets = [_gender_number(p) for p in _readings(morphs, ":G:D")]
+        if not dets:
+            return None
+        others = self._morph(word)
+        adjectives = [_gender_number(p) for p in _readings(others, ":A")]
+        can_be_pronoun = any(":O" in m for m in morphs)
+        is_verb = any(m.split("/")[1].startswith(":V") for m in others if m.count("/") >= 2)
+        if can_be_pronoun and is_verb:
+            return None  # « je la titre » is not an agreement error
+        if any(_agree(d, n) for d in dets for n in nouns + adjectives):
+            return None
+        gender, number = nouns[0]
+        fix = _determiner_for(determiner, word, gender, number)
+        suggestions = (f"{fix} {word}",) if fix else ()
+        fields = {"determiner": determiner, "word": word}
+        return Issue(d_start, end, text[d_start:end], say("determiner", "fr", **fields), suggestions,
+                     "determiner_agreement", self.name, translations("determiner", **fields))
+
+    def _after_number(self, text: str, current, nouns) -> Issue | None:
+        start, end, word = current
+        before = text[:start]
+        number = _WHOLE_NUMBER.search(before)
+        if number is None or int(number.group(1)) < 2 or word in MONTHS or _DATE_BEFORE.search(before):
+            return None
+        if any(n != "s" for _, n in nouns) or len(word) < 3:
+            return None
+        fields = {"word": word, "number": number.group(1)}
+        return Issue(start, end, word, say("plural", "fr", **fields), (word + ("x" if word.endswith("eau") else "s"),),
+                     "number_agreement", self.name, translations("plural", **fields))

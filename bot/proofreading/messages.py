@@ -1,0 +1,68 @@
+"""What the CM reads next to each problem, in French and in English.
+
+The CM may not write the language of the draft (an English-speaking CM
+reviewing a French reply, or the reverse), so every problem carries its
+explanation in both; :meth:`bot.proofreading.base.Issue.as_dict` gives both
+and ``message`` is the one in the draft's language.
+
+Grammalecte explains its grammar rules in French only: the English text is
+the rule family's (agreement, confusion, conjugation…), with Grammalecte's own
+French explanation kept in ``message``.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "spelling": {"fr": "Mot inconnu : « {word} »", "en": "Unknown word: “{word}”"},
+    "accent": {"fr": "Accent manquant ou en trop : « {word} »", "en": "Missing or wrong accent: “{word}”"},
+    "capital": {"fr": "Majuscule inattendue au milieu de la phrase : « {word} »",
+                "en": "Unexpected capital letter in the middle of a sentence: “{word}”"},
+    "sentence_start": {"fr": "Une phrase commence par une majuscule : « {word} »",
+                       "en": "A sentence starts with a capital letter: “{word}”"},
+    "a_for_à": {"fr": "« a » est le verbe avoir ; la préposition s’écrit « à »",
+                "en": "“a” is the verb avoir (has); the preposition is written “à”"},
+    "ou_for_où": {"fr": "« ou » marque un choix ; le lieu s’écrit « où »",
+                  "en": "“ou” means “or”; “where” is written “où”"},
+    "determiner": {"fr": "Accord : « {determiner} » et « {word} » n’ont pas le même genre ou nombre",
+                   "en": "Agreement: “{determiner}” and “{word}” differ in gender or number"},
+    "plural": {"fr": "Après {number}, « {word} » se met au pluriel",
+               "en": "After {number}, “{word}” takes the plural"},
+    "grammar": {"fr": "{detail}", "en": "Grammar: {family}"},
+    "english": {"fr": "{family} : {detail}", "en": "{detail}"},
+}
+
+# Harper lint kinds, named for a French-speaking CM.
+HARPER_KINDS = {
+    "Spelling": "Orthographe", "Typo": "Faute de frappe", "Grammar": "Grammaire", "Agreement": "Accord",
+    "Capitalization": "Majuscules", "Punctuation": "Ponctuation", "Formatting": "Mise en forme",
+    "Miscellaneous": "Anglais", "Usage": "Usage", "Eggcorn": "Confusion", "Malapropism": "Confusion",
+    "BoundaryError": "Mots collés ou séparés", "Regionalism": "Variante régionale",
+}
+
+# Grammalecte rule families (its error's ``sType``), named for an English-speaking CM.
+GRAMMALECTE_FAMILIES = {
+    "gn": "agreement in gender or number", "conf": "confusion between similar words",
+    "conj": "conjugation", "ppas": "past participle agreement", "infi": "infinitive or participle",
+    "imp": "imperative", "inte": "question form", "neg": "negation", "vmode": "verb mood",
+    "sgpl": "singular or plural", "maj": "capital letters", "mc": "compound word", "elid": "elision",
+    "ocr": "likely typing error", "bs": "wording", "pleo": "redundant wording", "gr": "grammar",
+}
+
+
+def say(kind: str, language: str, **fields: str) -> str:
+    """The message of ``kind`` in ``language`` (French for ``fr``, English otherwise)."""
+    texts = MESSAGES[kind]
+    return texts["fr" if language == "fr" else "en"].format(**fields)
+
+
+def translations(kind: str, **fields: str) -> tuple[tuple[str, str], ...]:
+    """The message of ``kind`` in every language the CM console speaks."""
+    return tuple((language, text.format(**fields)) for language, text in MESSAGES[kind].items())
+
+
+def harper_translations(detail: str, kind: str) -> tuple[tuple[str, str], ...]:
+    return translations("english", detail=detail, family=HARPER_KINDS.get(kind, "Anglais"))
+
+
+def grammalecte_translations(detail: str, family: str) -> tuple[tuple[str, str], ...]:
+    return translations("grammar", detail=detail, family=GRAMMALECTE_FAMILIES.get(family, "grammar"))
