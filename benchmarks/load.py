@@ -177,11 +177,24 @@ class Bench:
         return False
 
     # -- end to end ---------------------------------------------------------------------------------
+    def _cpu_s(self) -> dict[str, float]:
+        """CPU time (user + system) each process used so far, from /proc/<pid>/stat."""
+        out = {}
+        for name, pid in {**self.stack.pids(), **self.deployment.alive()}.items():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                out[name] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except (OSError, IndexError, ValueError):
+                pass
+        return out
+
     async def end_to_end(self) -> None:
         n = 50 if self.args.quick else 1000
         questions = faq_questions(n, seed=101)
         fans = [[FanMessage(new_psid(), f"m_e2e_{secrets.token_hex(4)}_{i}", text, 0)]
                 for i, (_, _, text) in enumerate(questions)]
+        cpu_before = self._cpu_s()
+        bench_before = time.process_time()
         async with Poster(self.deployment.base_url, give_up_s=120) as poster:
             first_post = time.perf_counter()
             await poster.post_all(fans, concurrency=64)
@@ -192,6 +205,9 @@ class Bench:
                 if all(s.get("status") in FINAL for s in current.values()):
                     break
                 await asyncio.sleep(0.25)
+        cpu_after = self._cpu_s()
+        cpu_ms = {name: 1000 * (cpu_after[name] - cpu_before[name]) / n for name in cpu_after if name in cpu_before}
+        cpu_ms["benchmark (poster + Graph API stand-in)"] = 1000 * (time.process_time() - bench_before) / n
         counts = await tally(self.redis, self.graph, fans)
         waits = [self.first_reply[m.mid] - poster.posted_at[m.mid] for f in fans for m in f
                  if m.mid in self.first_reply and m.mid in poster.posted_at]
@@ -216,6 +232,9 @@ class Bench:
         print(f"  answered {counts.answered_once}, held {counts.held}, escalated {counts.escalated}, "
               f"failed {counts.failed}, answered twice {counts.answered_twice}, lost {counts.lost}"
               + (f", other problems {counts.problems()}" if counts.problems() else ""))
+        self.figures["end_to_end"]["cpu_ms_per_message"] = cpu_ms
+        print("  CPU per message: " + ", ".join(f"{name} {v:.1f} ms" for name, v in cpu_ms.items())
+              + f" (total {sum(cpu_ms.values()):.1f} ms)")
 
     # -- memory --------------------------------------------------------------------------------------
     async def memory(self) -> None:
@@ -286,10 +305,11 @@ async def run(args: argparse.Namespace) -> dict:
             started = time.monotonic()
             await bench.start()
             print(f"   (stack up in {time.monotonic() - started:.0f}s)", flush=True)
-            await bench.step("acks", bench.acks())
-            await bench.step("end_to_end", bench.end_to_end())
-            await bench.step("memory", bench.memory())
-            await bench.step("long_conversation", bench.long_conversation())
+            steps = {"acks": bench.acks, "end_to_end": bench.end_to_end, "memory": bench.memory,
+                     "long_conversation": bench.long_conversation}
+            for name, step in steps.items():
+                if not args.only or name in args.only:
+                    await bench.step(name, step())
         except Exception as exc:
             bench.figures["errors"]["start"] = f"{type(exc).__name__}: {exc}"
             print(f"!! the stack did not start: {exc}")
@@ -308,6 +328,8 @@ def main() -> int:
     parser.add_argument("--no-echoes", dest="echoes", action="store_false",
                         help="do not echo sends back to the gateway (Meta does when subscribed to message_echoes)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--only", nargs="+", choices=["acks", "end_to_end", "memory", "long_conversation"],
+                        help="run only these steps")
     args = parser.parse_args()
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     figures = asyncio.run(run(args))

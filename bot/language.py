@@ -1,6 +1,6 @@
 """Which of the brand's languages a fan writes in (French or English), from the text alone.
 
-Messenger does not tell the fan's locale in webhooks, and chat messages are
+Platforms do not tell the fan's locale in webhooks, and chat messages are
 short, misspelt and mixed; a scored list of function words and chat
 abbreviations works better here than a general-purpose detector trained on
 prose.

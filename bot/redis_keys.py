@@ -16,7 +16,7 @@ key                                     type        lifetime / owner
 ``relais:conv:{<c>}:lock``              string      the lease, ``lock_ttl_ms``, renewed each heartbeat
 ``relais:conv:{<c>}:done``              string      30 days: highest seq handled with all before it
 ``relais:conv:{<c>}:handled``           zset        30 days: seqs handled above ``done``
-``relais:conv:{<c>}:slots``             hash        30 days: what the conversation remembers (language…)
+``relais:conv:{<c>}:slots``             hash        30 days after it last changed: what the conversation remembers
 ``relais:conv:{<c>}:recent``            hash        the policy's repeat window after the last message
 ``relais:conv:{<c>}:parked``            zset        30 days: messages waiting for a retry or an echo
 ``relais:handoff:{<c>}``                string      14 days, or until ``relais resume``

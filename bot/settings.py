@@ -28,7 +28,7 @@ class Settings:
     rasa_token: str = field(default="", repr=False)
     actions_url: str = "http://127.0.0.1:5055/webhook"
     actions_token: str = field(default="", repr=False)
-    channels: tuple[str, ...] = ("messenger",)
+    channels: tuple[str, ...] = ()  # load_settings: every registered channel unless RELAIS_CHANNELS says
     host: str = "127.0.0.1"
     port: int = 8080
     sandbox: bool = False

@@ -43,6 +43,7 @@ from bot.pipeline.queue import Delivery, InboundQueue
 log = logging.getLogger("relais.delivery")
 
 BLOCKED_RECHECK_S = 15.0
+BLOCK_CHECK_S = 1.0
 MAX_BACKOFF_S = 15 * 60.0
 
 
@@ -150,11 +151,20 @@ class Outbox:
         self.send_attempts = send_attempts
         self.retry_base_s = retry_base_s
         self.echo_wait_s = echo_wait_s
+        self._clear_until: dict[tuple[str, str], float] = {}  # account → when to ask Redis again
 
     async def blocked(self, message: InboundMessage) -> bool:
-        """Whether sending for this account is stopped; a block whose credentials changed is lifted."""
+        """Whether sending for this account is stopped; a block whose credentials changed is lifted.
+
+        An account seen unblocked is not asked about again for ``BLOCK_CHECK_S``: a block is noticed
+        by the first send it refuses anyway."""
+        account = (message.platform, message.account_id)
+        if time.monotonic() < self._clear_until.get(account, 0.0):
+            return False
         key = keys.blocked(message.platform, message.account_id)
         raw = await self.redis.get(key)
+        if raw is None:
+            self._clear_until[account] = time.monotonic() + BLOCK_CHECK_S
         if raw is None:
             return False
         sender = self.senders[message.platform]
@@ -165,6 +175,7 @@ class Outbox:
         return True
 
     async def _block(self, message: InboundMessage, reason: str) -> None:
+        self._clear_until.pop((message.platform, message.account_id), None)
         sender = self.senders[message.platform]
         value = json.dumps({"since": time.time(), "reason": reason,
                             "credentials": sender.channel.credential_fingerprint(message.account_id)})
@@ -207,7 +218,8 @@ class Outbox:
             result: Sent | Pending | Failed = Pending("behind")
         else:
             result = await self._deliver(delivery, token, plan)
-        await self._park(delivery, isinstance(result, Pending))
+        if isinstance(result, Pending) or delivery.redo:  # a first attempt that went through was never parked
+            await self._park(delivery, isinstance(result, Pending))
         return result
 
     async def _deliver(self, delivery: Delivery, token: str, plan: Plan) -> Sent | Pending | Failed:

@@ -175,7 +175,8 @@ class Dialogue:
 
     async def draft(self, conversation_id: str, parse: dict[str, Any], metadata: dict[str, Any]) -> Draft:
         intent = str((parse.get("intent") or {}).get("name") or "")
-        slots = await self.slots.get(conversation_id)
+        stored = await self.slots.get(conversation_id)
+        slots = dict(stored)
         if metadata.get("language"):
             slots["language"] = metadata["language"]
         result = await self.actions.run(self.rules.next_action(intent), conversation_id,
@@ -183,5 +184,7 @@ class Dialogue:
         draft, changed = draft_from(result)
         if metadata.get("language"):
             changed.setdefault("language", metadata["language"])
-        await self.slots.update(conversation_id, changed)
+        before = {k: v for k, v in stored.items() if k in changed}
+        if changed != before:  # most messages change nothing the conversation remembers
+            await self.slots.update(conversation_id, changed)
         return draft

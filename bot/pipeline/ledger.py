@@ -70,6 +70,43 @@ return 1
 """
 
 
+# KEYS: message, lock, done; ARGV: token, lock ttl, state ttl → {runs, locked, done, field, value, …}
+_BEGIN = """
+local runs = redis.call('HINCRBY', KEYS[1], 'runs', 1)
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+local locked = 0
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then locked = 1 end
+local done = tonumber(redis.call('GET', KEYS[3]) or '0')
+local out = {runs, locked, done}
+for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do out[#out + 1] = v end
+return out
+"""
+# KEYS: done, handled, lock; ARGV: seq, ttl, token — handled, then the lease released
+_FINISH = """
+local done = tonumber(redis.call('GET', KEYS[1]) or '0')
+local s = tonumber(ARGV[1])
+if s > done then redis.call('ZADD', KEYS[2], s, s) end
+while redis.call('ZSCORE', KEYS[2], done + 1) do
+  redis.call('ZREM', KEYS[2], done + 1)
+  done = done + 1
+end
+redis.call('SET', KEYS[1], done, 'EX', ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+if redis.call('GET', KEYS[3]) == ARGV[3] then redis.call('DEL', KEYS[3]) end
+return done
+"""
+
+
+def _decode_state(flat: list) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in zip(flat[::2], flat[1::2]):
+        try:
+            out[k.decode()] = json.loads(v)
+        except ValueError:
+            out[k.decode()] = v.decode()
+    return out
+
+
 class Ledger:
     def __init__(self, redis: Redis, *, lock_ttl_ms: int = 10_000, state_ttl_s: int = keys.MESSAGE_TTL_S) -> None:
         self.redis = redis
@@ -80,6 +117,24 @@ class Ledger:
         self._steal = redis.register_script(_STEAL)
         self._handled = redis.register_script(_HANDLED)
         self._fenced = redis.register_script(_FENCED_SET)
+        self._begin = redis.register_script(_BEGIN)
+        self._finish = redis.register_script(_FINISH)
+
+    async def begin(self, message: InboundMessage, token: str) -> tuple[int, bool, int, dict[str, Any]]:
+        """One round trip to start on a message: count the attempt, try the conversation's lease, read
+        the conversation's watermark and the message's state → (runs, locked, done, state)."""
+        conv = message.conversation_id
+        raw = await self._begin(keys=[self.key(message), keys.conversation(conv, "lock"),
+                                      keys.conversation(conv, "done")],
+                                args=[token, self.lock_ttl_ms, self.state_ttl_s])
+        return int(raw[0]), bool(int(raw[1])), int(raw[2]), _decode_state(raw[3:])
+
+    async def finish(self, conversation_id: str, seq: int, token: str) -> None:
+        """The message is handled: record it in the conversation's order and release the lease."""
+        await self._finish(keys=[keys.conversation(conversation_id, "done"),
+                                 keys.conversation(conversation_id, "handled"),
+                                 keys.conversation(conversation_id, "lock")],
+                           args=[seq, keys.CONVERSATION_TTL_S, token])
 
     # -- leases ------------------------------------------------------------------------------
     async def try_lock(self, conversation_id: str, token: str) -> bool:
@@ -122,13 +177,7 @@ class Ledger:
 
     async def state_of(self, conversation_id: str, message_id: str) -> dict[str, Any]:
         raw = await self.redis.hgetall(keys.message(conversation_id, message_id))
-        out = {}
-        for k, v in raw.items():
-            try:
-                out[k.decode()] = json.loads(v)
-            except ValueError:
-                out[k.decode()] = v.decode()
-        return out
+        return _decode_state([x for kv in raw.items() for x in kv])
 
     async def set_state(self, message: InboundMessage, **fields: Any) -> None:
         key = self.key(message)

@@ -63,9 +63,11 @@ class Responder:
         self.max_text = max_text
         self.rasa_attempts = rasa_attempts
 
-    async def respond(self, delivery: Delivery, token: str, *, late: bool = False) -> None:
+    async def respond(self, delivery: Delivery, token: str, *, late: bool = False,
+                      state: dict[str, Any] | None = None) -> None:
+        """Handle one message; ``state`` is its ledger state when the caller has just read it."""
         message = delivery.message
-        state = await self.ledger.state(message)
+        state = await self.ledger.state(message) if state is None else state
         status = state.get("status")
         if status in ("sending", "unconfirmed"):
             await self._finish(delivery, state, await self.outbox.reconcile(delivery, token, state))
@@ -100,8 +102,9 @@ class Responder:
             decision = Decision(decision.route, decision.reasons + ["arrived_late"])
         if decision.route == SEND:
             plan = Plan(split_text(draft.text, self.max_text[message.platform]))
-            await self.ledger.set_state(message, route=SEND, reasons=decision.reasons, evidence=analysis.evidence())
-            await self._finish(delivery, await self.ledger.state(message),
+            routed = {"route": SEND, "reasons": decision.reasons, "evidence": analysis.evidence()}
+            await self.ledger.set_state(message, **routed)
+            await self._finish(delivery, {**state, "texts": draft.texts, "meta": draft.meta, **routed},
                                await self.outbox.deliver(delivery, token, plan))
         elif decision.route == HOLD:
             await self._hold(delivery, analysis, draft, decision, token)
@@ -206,8 +209,8 @@ class Responder:
         await self.ledger.set_state(message, route=ESCALATE, reasons=decision.reasons)
         if new and holding:
             plan = Plan(split_text(holding, self.max_text[message.platform]), kind="holding")
-            await self._finish(delivery, await self.ledger.state(message),
-                               await self.outbox.deliver(delivery, token, plan))
+            routed = {"texts": draft.texts, "meta": draft.meta, "route": ESCALATE, "reasons": decision.reasons}
+            await self._finish(delivery, routed, await self.outbox.deliver(delivery, token, plan))
         else:
             await self._record(message, "escalated", decision.reasons, {"draft": draft.text})
 

@@ -203,27 +203,39 @@ class Worker:
         item = _Held(delivery, conv, token)
         self.held[delivery.entry_id] = item
         try:
-            runs = await self.ledger.count_run(message)
+            # The usual case in one round trip: the lease is free and the message's turn has come.
+            runs, locked, done, state = await self.ledger.begin(message, token)
+            item.locked = locked
             if runs > self.max_attempts:
                 log.error("entry failed %d times; moved to the dead letters", runs - 1)
                 DEAD_LETTERS.inc()
+                if locked:
+                    item.locked = False
+                    await self.ledger.unlock(conv, token)
                 await self.queue.bury(delivery, f"failed {runs - 1} times in a row")
                 return
-            late = await self._wait_turn(item)
+            handled = False
             try:
-                state = await self.ledger.state(message)
-                if state.get("status") in FINAL_STATES:  # handled already, before a crash or by another worker
-                    await self.ledger.mark_handled(conv, seq)
-                    await self.queue.ack(delivery)
-                    return
-                await self.responder.respond(delivery, token, late=late)
-                if item.lost:
-                    raise LeaseLost("conversation lease lost while handling")
-                await self.ledger.mark_handled(conv, seq)
+                if locked and (delivery.redo or done >= seq - 1):
+                    late = done >= seq and not delivery.redo
+                else:
+                    if locked:
+                        item.locked = False
+                        await self.ledger.unlock(conv, token)
+                    late = await self._wait_turn(item)
+                    state = await self.ledger.state(message)
+                if state.get("status") not in FINAL_STATES:  # else handled before a crash or by another worker
+                    await self.responder.respond(delivery, token, late=late, state=state)
+                    if item.lost:
+                        raise LeaseLost("conversation lease lost while handling")
+                item.locked = False
+                await self.ledger.finish(conv, seq, token)
+                handled = True
                 await self.queue.ack(delivery)
             finally:
-                item.locked = False
-                await self.ledger.unlock(conv, token)
+                if not handled:
+                    item.locked = False
+                    await self.ledger.unlock(conv, token)
         except LeaseLost:
             log.warning("lease lost; the entry is left to the worker that holds the conversation")
         except (RedisError, asyncio.CancelledError):

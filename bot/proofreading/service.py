@@ -112,7 +112,7 @@ class Proofreader:
         return words
 
     def _checked_by(self, backend: Backend, text: str, language: str,
-                    skip: Callable[[int, int, str], bool]) -> list[Issue]:
+                    skip: Callable[[int, int, str], bool], cache_key=None) -> list[Issue]:
         spans = self.splitter(text, language) if self.splitter is not None else [(0, len(text))]
         issues = []
         for start, end in spans:
@@ -120,7 +120,8 @@ class Proofreader:
             if backend is self.remote:
                 found = backend.check_sync(sentence, language)
             else:
-                found = backend.check_sync(sentence, skip=lambda s, e, w, o=start: skip(s + o, e + o, w))
+                found = backend.check_sync(sentence, skip=lambda s, e, w, o=start: skip(s + o, e + o, w),
+                                           cache_key=cache_key)
             issues += [i.moved(start) for i in found]
         return issues
 
@@ -128,7 +129,8 @@ class Proofreader:
                    safe_fixes: bool = True) -> Checked:
         """What :meth:`check` does, in the calling thread (``safe_fixes=False``: the text checked as it is)."""
         fixed = apply_safe_fixes(text, language) if safe_fixes else text
-        words = self.vocabulary(first_name)
+        base = self.vocabulary(None)
+        words = base | Vocabulary.of([first_name]) if first_name else base
         spans = protected_spans(fixed)
 
         def skip(start: int, end: int, word: str) -> bool:
@@ -145,8 +147,9 @@ class Proofreader:
             backend = self.embedded.get(language)
             if backend is None:
                 raise ProofreadingUnavailable(f"no proofreader for language {language!r}")
+            # Lines are remembered per set of accepted words (the fan's name counts only where it appears).
             with self._locks.setdefault(language, threading.Lock()):
-                issues = self._checked_by(backend, fixed, language, skip)
+                issues = self._checked_by(backend, fixed, language, skip, cache_key=(base, first_name or ""))
             name = backend.name
         return Checked(fixed, [i for i in issues if not _ignored(i, fixed, skip)], name)
 

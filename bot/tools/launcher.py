@@ -127,6 +127,9 @@ def start_actions(stack: Stack, port: str, env: dict[str, str]) -> None:
 def start_rasa_servers(stack: Stack, model: Path, ports: list[int], env: dict[str, str], token: str) -> None:
     """One Rasa server per port (started together, they load the model side by side); returns once all answer."""
     names = ["rasa"] if len(ports) == 1 else [f"rasa-{i}" for i in range(1, len(ports) + 1)]
+    # One message at a time per parse: TensorFlow's own thread pools only add contention on a small
+    # machine that also runs the workers (measured: 17.4 → 15.3 ms of CPU per parse on two cores).
+    env = {"TF_INTER_OP_PARALLELISM_THREADS": "1", "TF_INTRA_OP_PARALLELISM_THREADS": "1", **env}
     for name, port in zip(names, ports):
         stack.start(name, rasa_command(str(port), model, token), env)
     for port in ports:

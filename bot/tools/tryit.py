@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 import uuid
 
-from bot.channels import channel_class
+from bot.channels import channel_class, registered_platforms
 from bot.pipeline.ledger import FINAL_STATES
 from bot.tools.stackenv import local_env
 
@@ -29,10 +29,11 @@ def _get_json(url: str, token: str):
         raise
 
 
-def try_message(text: str, *, base_url: str, sender: str, platform: str = "messenger",
+def try_message(text: str, *, base_url: str, sender: str, platform: str | None = None,
                 wait_s: float = 30.0) -> tuple[dict, list[str]]:
     """Post one signed fan message; return what became of it and the replies the fan got."""
     env = local_env()
+    platform = platform or registered_platforms()[0]
     channel = channel_class(platform).from_env(env)
     token = env.get("RELAIS_SANDBOX_TOKEN", "")
     mid = f"m_{uuid.uuid4().hex}"

@@ -8,6 +8,7 @@ import yaml
 
 from bot.brand import DEFAULT_BRAND_FILE
 from bot.proofreading.base import Issue
+from bot.proofreading.protected import Vocabulary
 from bot.proofreading.service import Proofreader
 
 
@@ -75,6 +76,19 @@ async def test_check_runs_off_the_event_loop_in_one_hop_per_text():
     assert len(recorder.threads) == 3 and len(set(recorder.threads)) == 1  # one thread for the whole text
     assert recorder.threads[0] != threading.get_ident()
     await asyncio.gather(*(proofreader.check("zut", "fr") for _ in range(4)))  # concurrent checks, one at a time
+
+
+async def test_a_line_checked_once_is_not_checked_again_until_the_words_change():
+    recorder = ThreadRecorder()
+    proofreader = Proofreader({"fr": recorder})
+    text = "Bonjour Julie,\nOh, zut alors.\nÀ bientôt."
+    first = await proofreader.check(text, "fr", first_name="Julie")
+    again = await proofreader.check(text.replace("Julie", "Chloé"), "fr", first_name="Chloé")
+    assert [i.word for i in first.issues] == [i.word for i in again.issues] == ["zut"]
+    assert len(recorder.threads) == 4  # three lines, then only the greeting with the other name
+    proofreader.extra = proofreader.extra | Vocabulary.of(["zut"])  # other accepted words: checked anew
+    await proofreader.check(text, "fr", first_name="Julie")
+    assert len(recorder.threads) == 7
 
 
 def test_shipped_brand_texts_are_clean_in_both_languages(shipped):
