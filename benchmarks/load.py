@@ -95,6 +95,8 @@ class Bench:
                          actions_url=actions_url, graph_url=self.graph.url, port=free_port())
         self.deployment = Deployment(env, self.workdir / "logs")
         await asyncio.to_thread(self.deployment.start_gateway)
+        for i in range(2, self.args.gateways + 1):
+            await asyncio.to_thread(self.deployment.start_gateway, name=f"gateway-{i}")
         if self.args.echoes:
             self.graph.webhook = self.deployment.base_url
         names = [self.deployment.start_worker() for _ in range(self.args.workers)]
@@ -324,6 +326,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small counts, for a smoke run")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--gateways", type=int, default=min(2, os.cpu_count() or 1),
+                        help="gateway processes sharing the port (default as relais up)")
     parser.add_argument("--send-latency-ms", type=float, default=0.0, help="the fake Graph API answers this late")
     parser.add_argument("--no-echoes", dest="echoes", action="store_false",
                         help="do not echo sends back to the gateway (Meta does when subscribed to message_echoes)")

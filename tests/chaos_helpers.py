@@ -308,18 +308,19 @@ class Deployment:
     def workers(self) -> list[str]:
         return [n for n in self.stack.pids() if n.startswith("worker")]
 
-    def start_gateway(self, timeout_s: float = 60) -> str:
-        self.stack.start("gateway", [RELAIS, "gateway"])
+    def start_gateway(self, timeout_s: float = 60, name: str = "gateway") -> str:
+        """A gateway process (several share the port, as ``relais up`` runs them); its base URL once up."""
+        self.stack.start(name, [RELAIS, "gateway"])
         deadline = time.monotonic() + timeout_s
         while True:
-            if self.proc("gateway").poll() is not None:
-                raise RuntimeError(f"gateway exited: {self.tail('gateway')}")
+            if self.proc(name).poll() is not None:
+                raise RuntimeError(f"gateway exited: {self.tail(name)}")
             try:
                 with urllib.request.urlopen(self.base_url + "/healthz", timeout=2):
                     return self.base_url
             except (urllib.error.URLError, OSError):
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"gateway not up within {timeout_s}s: {self.tail('gateway')}") from None
+                    raise RuntimeError(f"gateway not up within {timeout_s}s: {self.tail(name)}") from None
                 time.sleep(0.2)
 
     def start_worker(self, **env: str) -> str:

@@ -47,7 +47,8 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 """
-# KEYS: done, handled; ARGV: first seq, last seq, ttl → the new ``done``
+# KEYS: done, handled[, lock]; ARGV: first seq, last seq, ttl[, token] → the new ``done``
+# (with the lock: the lease is released in the same call, if ``token`` still holds it)
 _HANDLED = """
 local done = tonumber(redis.call('GET', KEYS[1]) or '0')
 for s = tonumber(ARGV[1]), tonumber(ARGV[2]) do
@@ -59,6 +60,7 @@ while redis.call('ZSCORE', KEYS[2], done + 1) do
 end
 redis.call('SET', KEYS[1], done, 'EX', ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
+if KEYS[3] and redis.call('GET', KEYS[3]) == ARGV[4] then redis.call('DEL', KEYS[3]) end
 return done
 """
 # KEYS: lock, message; ARGV: token, ttl, field/value pairs…
@@ -81,22 +83,6 @@ local out = {runs, locked, done}
 for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do out[#out + 1] = v end
 return out
 """
-# KEYS: done, handled, lock; ARGV: seq, ttl, token — handled, then the lease released
-_FINISH = """
-local done = tonumber(redis.call('GET', KEYS[1]) or '0')
-local s = tonumber(ARGV[1])
-if s > done then redis.call('ZADD', KEYS[2], s, s) end
-while redis.call('ZSCORE', KEYS[2], done + 1) do
-  redis.call('ZREM', KEYS[2], done + 1)
-  done = done + 1
-end
-redis.call('SET', KEYS[1], done, 'EX', ARGV[2])
-redis.call('EXPIRE', KEYS[2], ARGV[2])
-if redis.call('GET', KEYS[3]) == ARGV[3] then redis.call('DEL', KEYS[3]) end
-return done
-"""
-
-
 def _decode_state(flat: list) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in zip(flat[::2], flat[1::2]):
@@ -118,7 +104,6 @@ class Ledger:
         self._handled = redis.register_script(_HANDLED)
         self._fenced = redis.register_script(_FENCED_SET)
         self._begin = redis.register_script(_BEGIN)
-        self._finish = redis.register_script(_FINISH)
 
     async def begin(self, message: InboundMessage, token: str) -> tuple[int, bool, int, dict[str, Any]]:
         """One round trip to start on a message: count the attempt, try the conversation's lease, read
@@ -131,10 +116,10 @@ class Ledger:
 
     async def finish(self, conversation_id: str, seq: int, token: str) -> None:
         """The message is handled: record it in the conversation's order and release the lease."""
-        await self._finish(keys=[keys.conversation(conversation_id, "done"),
-                                 keys.conversation(conversation_id, "handled"),
-                                 keys.conversation(conversation_id, "lock")],
-                           args=[seq, keys.CONVERSATION_TTL_S, token])
+        await self._handled(keys=[keys.conversation(conversation_id, "done"),
+                                  keys.conversation(conversation_id, "handled"),
+                                  keys.conversation(conversation_id, "lock")],
+                            args=[seq, seq, keys.CONVERSATION_TTL_S, token])
 
     # -- leases ------------------------------------------------------------------------------
     async def try_lock(self, conversation_id: str, token: str) -> bool:

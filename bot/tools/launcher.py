@@ -1,4 +1,4 @@
-"""``relais up``: the whole stack on one machine — Redis, the action server, Rasa, one gateway, N workers.
+"""``relais up``: the whole stack on one machine — Redis, the action server, Rasa, the gateways, N workers.
 
 Anything the operator configured in the environment wins and is never
 overwritten; anything missing gets an embedded default:
@@ -14,8 +14,10 @@ overwritten; anything missing gets an embedded default:
   ``RELAIS_SANDBOX_TOKEN``.
 
 Generated values are kept in ``var/stack.env`` (``bot.tools.stackenv``) and
-reused on the next run. ``RELAIS_WORKERS`` (default: one per core) worker
-processes share the queue. A child that dies is restarted with backoff
+reused on the next run. ``RELAIS_GATEWAYS`` (default: 2 on a machine with two
+cores or more) gateway processes share the webhook port (``SO_REUSEPORT``), so a
+burst of deliveries is acknowledged on every core; ``RELAIS_WORKERS`` (default:
+one per core) worker processes share the queue. A child that dies is restarted with backoff
 (``bot.tools.supervisor``); Ctrl-C, SIGTERM or SIGHUP stop every process.
 """
 
@@ -156,6 +158,7 @@ class StackPlan:
     own_actions: bool = False
     sandbox: bool = False
     workers: int = 1
+    gateways: int = 1
     platforms: list[str] = field(default_factory=list)
 
     @property
@@ -186,7 +189,8 @@ def stack_env(base: Mapping[str, str], var_dir: Path = VAR) -> StackPlan:
     for key, default in (("RELAIS_PORT", "8080"), ("RASA_PORT", "5005"), ("ACTIONS_PORT", "5055"),
                          ("RELAIS_REDIS_PORT", "6380")):
         env[key] = str(env_int(env, key, int(default)))
-    plan = StackPlan(env, stored, workers=env_int(env, "RELAIS_WORKERS", os.cpu_count() or 1))
+    plan = StackPlan(env, stored, workers=env_int(env, "RELAIS_WORKERS", os.cpu_count() or 1),
+                     gateways=env_int(env, "RELAIS_GATEWAYS", min(2, os.cpu_count() or 1)))
 
     plan.own_redis = "REDIS_URL" not in env
     if plan.own_redis:
@@ -249,7 +253,8 @@ def _summary(plan: StackPlan, model: Path | None, var_dir: Path) -> str:
         "Relais is up.",
         *(f"  {p.capitalize() + ' webhook':<18} http://{host}:{plan.port}{channel_class(p).webhook_path}"
           for p in plan.platforms),
-        f"  Gateway            http://{host}:{plan.port}   (/healthz, /readyz, /metrics)",
+        f"  Gateway            http://{host}:{plan.port}   (/healthz, /readyz, /metrics; "
+        f"{plan.gateways} process(es))",
         f"  Workers            {plan.workers} process(es)",
         f"  Rasa server        {rasa}" + (f"   (model {model.name})" if model else "   (configured)"),
         f"  Action server      {_public(env['RELAIS_ACTION_URL'])}",
@@ -300,7 +305,8 @@ def up(var_dir: Path = VAR) -> int:
             start_rasa_servers(stack, model, plan.rasa_ports, backend_env, env["RASA_TOKEN"])
         if plan.own_actions:
             wait_http(stack, f"http://127.0.0.1:{env['ACTIONS_PORT']}/health", 90)
-        stack.start("gateway", [str(APP_BIN / "relais"), "gateway"], app_env)
+        for i in range(1, plan.gateways + 1):
+            stack.start("gateway" if i == 1 else f"gateway-{i}", [str(APP_BIN / "relais"), "gateway"], app_env)
         wait_http(stack, f"http://{_probe_host(env)}:{plan.port}/healthz", 30)
         for i in range(1, plan.workers + 1):
             stack.start(f"worker-{i}", [str(APP_BIN / "relais"), "worker"], app_env)
