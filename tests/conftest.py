@@ -23,7 +23,7 @@ from redis.asyncio import Redis
 from bot.tools.launcher import Stack, start_rasa, start_redis
 from bot.tools.training import ROOT, ensure_model, rasa_env
 from tests.fakes.graph_api import FakeGraphAPI
-from tests.helpers import PAGE_TOKEN, free_port, make_settings, messenger, serve, start_worker
+from tests.helpers import PAGE_TOKEN, close_client, free_port, make_settings, messenger, serve, start_worker
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
@@ -91,7 +91,7 @@ async def webhook_only(redis: Redis, redis_url: str) -> AsyncIterator[TestClient
     """The gateway with no worker: for what the webhook itself accepts or refuses."""
     client = await serve(make_settings(redis_url))
     yield client
-    await client.close()
+    await close_client(client)
 
 
 def stack_settings(redis_url: str, rasa_stack: RasaStack, **overrides):
@@ -108,5 +108,6 @@ async def gateway(redis: Redis, redis_url: str, rasa_stack: RasaStack, graph: Fa
     graph.webhook = client  # the fake echoes our sends back, as Meta does
     worker = await start_worker(settings, {"messenger": messenger(graph.url)}, brand_file=rasa_stack.brand_file)
     yield client
+    graph.webhook = None  # no more echoes into a gateway that is closing
     await worker.stop()
-    await client.close()
+    await close_client(client)

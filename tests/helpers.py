@@ -87,6 +87,13 @@ async def serve(settings: Settings, channels: dict | None = None) -> TestClient:
     return client
 
 
+async def close_client(client: TestClient, timeout_s: float = 15.0) -> None:
+    """Stop a gateway under test; connections still open after ``timeout_s`` are dropped with it."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(timeout_s):
+            await client.close()
+
+
 @functools.lru_cache(maxsize=4)
 def shared_proofreader(brand_file: str | None = None):
     """The shipped proofreader, loaded once per brand file for the whole session (its backends are slow to load)."""
@@ -101,11 +108,15 @@ class RunningWorker:
     session: aiohttp.ClientSession
 
     async def stop(self) -> None:
+        self.worker.stopping = True
         self.task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.task
-        await self.session.close()
-        await self.redis.aclose()
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            async with asyncio.timeout(15):
+                await self.task
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(10):
+                await self.session.close()
+                await self.redis.aclose()
 
 
 async def start_worker(settings: Settings, channels: dict, proofreader=None, brand_file=None) -> RunningWorker:

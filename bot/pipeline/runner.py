@@ -94,6 +94,7 @@ async def serve_worker(settings: Settings, env: Mapping[str, str] | None = None)
         log.info("worker %s consuming, %d at a time", settings.consumer, settings.worker_concurrency)
         waiter = asyncio.create_task(stop.wait())
         await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        worker.stopping = True
         task.cancel()
         waiter.cancel()
         await asyncio.gather(task, waiter, return_exceptions=True)

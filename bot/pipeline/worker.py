@@ -68,6 +68,7 @@ class Worker:
         self.claimed: asyncio.Queue[Delivery] = asyncio.Queue()
         self.status = "starting"
         self.last_error = ""
+        self.stopping = False  # set when the process stops: every loop ends at its next turn
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def run(self) -> None:
@@ -87,12 +88,17 @@ class Worker:
         try:
             await asyncio.gather(*tasks)
         finally:
+            self.stopping = True
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            with contextlib.suppress(RedisError, OSError):
-                await self.redis.zrem(keys.WORKERS, self.consumer)
-                await self.redis.delete(keys.worker(self.consumer))
+            # A stopping worker never waits long: what it leaves pending is taken over by the others.
+            _, stuck = await asyncio.wait(tasks, timeout=5)
+            if stuck:
+                log.warning("%d task(s) still stopping after 5 s; leaving them", len(stuck))
+            with contextlib.suppress(RedisError, OSError, TimeoutError):
+                async with asyncio.timeout(2):
+                    await self.redis.zrem(keys.WORKERS, self.consumer)
+                    await self.redis.delete(keys.worker(self.consumer))
 
     def _degraded(self, exc: BaseException) -> None:
         if self.status != "degraded":
@@ -100,8 +106,8 @@ class Worker:
         self.status, self.last_error = "degraded", type(exc).__name__
 
     async def _loop(self, name: str, step, interval_s: float) -> None:
-        """Run ``step`` every ``interval_s`` for ever, surviving Redis outages."""
-        while True:
+        """Run ``step`` every ``interval_s`` until the worker stops, surviving Redis outages."""
+        while not self.stopping:
             try:
                 await step()
             except asyncio.CancelledError:
@@ -167,7 +173,7 @@ class Worker:
 
     async def _consume(self) -> None:
         backoff = 0.1
-        while True:
+        while not self.stopping:
             try:
                 for delivery in await self._next():
                     if delivery.entry_id in self.held:

@@ -128,8 +128,11 @@ class FakeGraphAPI(LocalServer):
                                           headers=headers, timeout=aiohttp.ClientTimeout(total=10)) as resp:
                 await resp.read()
                 return resp.status, _seconds(resp.headers.get("Retry-After"))
-        resp = await self.webhook.post("/webhooks/messenger", data=raw, headers=headers)
-        await resp.read()
+        if self.webhook is None:  # the test stopped listening for echoes
+            return 0, None
+        async with asyncio.timeout(10):
+            resp = await self.webhook.post("/webhooks/messenger", data=raw, headers=headers)
+            await resp.read()
         return resp.status, _seconds(resp.headers.get("Retry-After"))
 
     async def _messages(self, request: web.Request) -> web.StreamResponse:
