@@ -179,15 +179,6 @@ class Ledger:
         return bool(await self._fenced(keys=[keys.conversation(message.conversation_id, "lock"), self.key(message)],
                                        args=args))
 
-    async def count_run(self, message: InboundMessage) -> int:
-        """One more attempt at this message; how many in a row did not finish cleanly."""
-        key = self.key(message)
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hincrby(key, "runs", 1)
-            pipe.expire(key, self.state_ttl_s)
-            runs, _ = await pipe.execute()
-        return int(runs)
-
     async def record_outcome(self, message: InboundMessage, route: str, reasons: list[str],
                              extra: dict[str, Any] | None = None) -> None:
         """Final state of a message, plus one line in the outcomes stream CMs and reports read — in one

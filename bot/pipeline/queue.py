@@ -143,10 +143,7 @@ class InboundQueue:
             await self.redis.xadd(keys.DEAD, {"raw": json.dumps({_s(k): _s(v) for k, v in fields.items()})[:10_000],
                                               "error": "unreadable entry", "at": f"{time.time():.3f}"},
                                   maxlen=10_000, approximate=True)
-            async with self.redis.pipeline(transaction=True) as pipe:
-                pipe.xack(self.stream, self.group, entry_id)
-                pipe.xdel(self.stream, entry_id)
-                await pipe.execute()
+            await self._ack_id(entry_id)
             count += 1
         return count
 
@@ -194,9 +191,12 @@ class InboundQueue:
 
     async def ack(self, delivery: Delivery) -> None:
         """Done with an entry: acknowledge it and drop it from the stream."""
+        await self._ack_id(delivery.entry_id)
+
+    async def _ack_id(self, entry_id: str) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xack(self.stream, self.group, delivery.entry_id)
-            pipe.xdel(self.stream, delivery.entry_id)
+            pipe.xack(self.stream, self.group, entry_id)
+            pipe.xdel(self.stream, entry_id)
             await pipe.execute()
 
     # -- later: retries and checks ------------------------------------------------------------
