@@ -4,8 +4,10 @@
 serves ``GET`` (the platform's subscription check) and ``POST`` (events) on
 the channel's path. A POST is read whole (413 above ``client_max_size``),
 its signature checked on the raw bytes, parsed event by event, enqueued in
-one atomic call and answered 200 — within ``enqueue_budget_s``, or 503 with
-``Retry-After`` when Redis cannot take it in time (the platform redelivers).
+one atomic call (shared with the deliveries that arrive at the same moment:
+``bot.pipeline.intake``) and answered 200 — within ``enqueue_budget_s``, or
+503 with ``Retry-After`` when Redis cannot take it in time (the platform
+redelivers).
 The gateway never waits on NLU or on a platform's send API: workers
 (``relais worker``) do that in their own processes.
 """
@@ -26,8 +28,9 @@ from redis.exceptions import RedisError
 from bot import metrics, redis_keys as keys, sandbox
 from bot.channels import Channel, load_channels
 from bot.errors import OverloadError, PayloadError, RelaisError
-from bot.keys import CHANNELS, QUEUE, REDIS, SETTINGS
+from bot.keys import CHANNELS, INTAKE, QUEUE, REDIS, SETTINGS
 from bot.pipeline.delivery import record_echo
+from bot.pipeline.intake import Intake
 from bot.pipeline.queue import InboundQueue
 from bot.settings import Settings
 
@@ -71,11 +74,13 @@ async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
     redis = redis_client(settings)
     app[REDIS] = redis
     app[QUEUE] = InboundQueue(redis, dedup_ttl_s=settings.dedup_ttl_s)
+    app[INTAKE] = Intake(app[QUEUE])
     try:
         await app[QUEUE].ensure_group()
     except RedisError as exc:  # readiness says so; the group is created when Redis is back
         log.error("Redis not reachable at start-up: %s", type(exc).__name__)
     yield
+    await app[INTAKE].close()
     await redis.aclose()
 
 
@@ -109,7 +114,7 @@ def receive_handler(channel: Channel):
         started = time.perf_counter()
         try:
             async with asyncio.timeout(settings.enqueue_budget_s):
-                fresh = await request.app[QUEUE].enqueue(batch.messages)
+                fresh = await request.app[INTAKE].enqueue(batch.messages)
                 for echo in batch.echoes:
                     await record_echo(request.app[REDIS], echo.platform, echo.tag, echo.platform_message_id)
         except (TimeoutError, RedisError) as exc:

@@ -10,9 +10,11 @@ from redis.asyncio import Redis
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.pipeline.intake import Intake
     from bot.pipeline.queue import InboundQueue
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
 QUEUE = web.AppKey("queue", "InboundQueue")
+INTAKE = web.AppKey("intake", "Intake")
 CHANNELS = web.AppKey("channels", dict)

@@ -109,18 +109,22 @@ class InboundQueue:
 
     async def enqueue(self, messages: list[InboundMessage]) -> int:
         """Append the messages not seen before, all in one atomic call; return how many were new."""
+        fresh = sum(1 for seq in await self.enqueue_each(messages) if seq)
+        if fresh < len(messages):
+            log.info("dropped %d redelivered message(s)", len(messages) - fresh)
+        return fresh
+
+    async def enqueue_each(self, messages: list[InboundMessage]) -> list[int]:
+        """Like ``enqueue``, in one atomic call: each message's number in its conversation, or 0 for
+        a message seen before (also when the same id comes twice in ``messages``)."""
         if not messages:
-            return 0
+            return []
         keys_: list[str] = [self.stream]
         args: list[str | int] = [self.dedup_ttl_s, keys.CONVERSATION_TTL_S]
         for message in messages:
             keys_ += [keys.seen(message.platform, message.message_id), keys.seq(message.conversation_id)]
             args += [message.conversation_id, message.to_json()]
-        seqs = await self._enqueue(keys=keys_, args=args)
-        fresh = sum(1 for s in seqs if int(s))
-        if fresh < len(messages):
-            log.info("dropped %d redelivered message(s)", len(messages) - fresh)
-        return fresh
+        return [int(seq) for seq in await self._enqueue(keys=keys_, args=args)]
 
     def _decode(self, entries) -> list[Delivery]:
         out = []
