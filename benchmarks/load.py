@@ -15,7 +15,7 @@ this process. Prints:
   sent from a separate, lean poster process (``benchmarks.burst_post``:
   pre-signed bodies, one write, one read) whose CPU per request is printed
   beside the figures — and the 1,000 burst once more by aiohttp's client in
-  this process, which costs about as much CPU per request as the gateway;
+  that process, which costs about as much CPU per request as the gateway;
 * end to end, 1,000 distinct FAQ questions from 1,000 fans posted as fast as
   the gateway acks: messages/s from the first POST to the last reply, the
   fan's p50/p95 wait (POST → reply), and how many were answered, held,
@@ -46,7 +46,6 @@ import traceback
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import aiohttp
 from redis.asyncio import Redis
 
 from bot import redis_keys as keys
@@ -133,17 +132,6 @@ class Bench:
         print(f"   ({name}: {time.monotonic() - started:.1f}s)", flush=True)
 
     # -- acks ---------------------------------------------------------------------------------------
-    async def _post_once(self, session: aiohttp.ClientSession, poster: Poster, m: FanMessage) -> tuple[int, float]:
-        data, headers = poster.body([m])
-        started = time.perf_counter()
-        try:
-            async with session.post(poster.url, data=data, headers=headers,
-                                    timeout=aiohttp.ClientTimeout(total=30)) as resp:
-                await resp.read()
-                return resp.status, time.perf_counter() - started
-        except (aiohttp.ClientError, asyncio.TimeoutError):
-            return 0, time.perf_counter() - started
-
     @staticmethod
     def _ack_figures(results: list[tuple[int, float]]) -> dict:
         latencies = [t for s, t in results if s == 200]
@@ -154,9 +142,10 @@ class Bench:
                 "no_answer": sum(1 for s, _ in results if s == 0),
                 "other": sum(1 for s, _ in results if s not in (0, 200) and s < 500)}
 
-    async def _raw_burst(self, poster: Poster, messages: list[FanMessage]) -> dict:
-        """Every delivery at once, each on its own connection, from a separate poster process
-        (``benchmarks.burst_post``); the ack figures and the poster's CPU per request."""
+    async def _raw_burst(self, poster: Poster, messages: list[FanMessage], *, one_by_one: bool = False,
+                         with_aiohttp: bool = False) -> dict:
+        """Every delivery at once (or one after the other), each on its own connection, from a separate
+        poster process (``benchmarks.burst_post``); the ack figures and the poster's and gateways' CPU."""
         url = urlsplit(poster.url)
         requests = []
         for m in messages:
@@ -167,6 +156,7 @@ class Bench:
             requests.append(base64.b64encode(raw).decode())
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "benchmarks.burst_post", url.hostname, str(url.port),
+            *(["--one-by-one"] if one_by_one else []), *(["--aiohttp"] if with_aiohttp else []),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent)
         before = self._cpu_s()
         out, _ = await proc.communicate(json.dumps(requests).encode())
@@ -186,18 +176,13 @@ class Bench:
         fans = [f[0] for f in burst(n_seq + n_small + 2 * n_big, seed=3)]
         seq, small = fans[:n_seq], fans[n_seq:n_seq + n_small]
         big, big_aiohttp = fans[n_seq + n_small:n_seq + n_small + n_big], fans[n_seq + n_small + n_big:]
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-            out["sequential"] = self._ack_figures([await self._post_once(session, poster, m) for m in seq])
-            await self.drain(60)
-            out[f"burst_{n_small}"] = await self._raw_burst(poster, small)
-            await self.drain(60)
-            out[f"burst_{n_big}"] = await self._raw_burst(poster, big)
-            await self.drain(120)
-            cpu = time.process_time()
-            results = await asyncio.gather(*(self._post_once(session, poster, m) for m in big_aiohttp))
-            out[f"burst_{n_big}_aiohttp_client"] = {
-                **self._ack_figures(results),
-                "poster_cpu_ms_per_request": (time.process_time() - cpu) * 1000 / len(big_aiohttp)}
+        out["sequential"] = await self._raw_burst(poster, seq, one_by_one=True)
+        await self.drain(60)
+        out[f"burst_{n_small}"] = await self._raw_burst(poster, small)
+        await self.drain(60)
+        out[f"burst_{n_big}"] = await self._raw_burst(poster, big)
+        await self.drain(120)
+        out[f"burst_{n_big}_aiohttp_client"] = await self._raw_burst(poster, big_aiohttp, with_aiohttp=True)
         self.figures["acks"] = out
         print("\nack latency (POST -> 200)")
         print(f"  {'run':<26}{'n':>6}{'p50':>11}{'p99':>11}{'max':>11}{'5xx':>6}{'503':>6}{'no ans':>8}"

@@ -21,6 +21,12 @@ ROOT = Path(__file__).resolve().parents[1]
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
+# The pipeline behind the webhook (workers, the Rasa server, the action server) runs this much below
+# the gateway and Redis in CPU priority (a nice increment): in a platform's burst the acknowledgements
+# come first, and the backlog they queued is worked off a moment later.
+BACKEND_NICE = 10
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     redis_url: str = field(repr=False)  # may carry a password
@@ -34,7 +40,7 @@ class Settings:
     sandbox: bool = False
     sandbox_token: str = field(default="", repr=False)
     worker_concurrency: int = 8
-    worker_nice: int = 5  # a worker's CPU priority below the gateway's (os.nice increment)
+    worker_nice: int = BACKEND_NICE  # a worker's CPU priority below the gateway's (os.nice increment)
     consumer: str = "worker"
     # Leases: a worker renews its conversation lock and its claim on the entry every
     # heartbeat; another worker takes an entry over once it missed three heartbeats.

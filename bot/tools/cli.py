@@ -16,6 +16,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from bot.errors import RelaisError
 
 
+LISTEN_BACKLOG = 2048  # per gateway process; Linux caps it at net.core.somaxconn
+
+
 def _gateway(args: argparse.Namespace) -> int:
     import uvloop
     from aiohttp import web
@@ -25,9 +28,12 @@ def _gateway(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     # reuse_port: several gateway processes share the port, and the kernel spreads connections over them.
+    # backlog: a platform's burst opens hundreds of connections at once; with aiohttp's default of 128
+    # queued connections the kernel drops the rest of the SYNs and each is retried a second later.
     # uvloop: the same asyncio, with a quicker event loop for the sockets the gateway lives on.
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
-                access_log_class=AccessLogger, handle_signals=True, reuse_port=True, loop=uvloop.new_event_loop())
+                access_log_class=AccessLogger, handle_signals=True, reuse_port=True, backlog=LISTEN_BACKLOG,
+                loop=uvloop.new_event_loop())
     return 0
 
 

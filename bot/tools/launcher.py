@@ -37,7 +37,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from bot.channels import channel_class, load_channels, registered_platforms
-from bot.settings import env_bool, env_int, load_settings
+from bot.settings import BACKEND_NICE, env_bool, env_int, load_settings
 from bot.tools.stackenv import read_env_file, write_env_file
 from bot.tools.supervisor import Stack, Supervisor
 from bot.tools.training import ROOT, ensure_model, rasa_env
@@ -107,16 +107,16 @@ def start_redis(stack: Stack, port: int, data_dir: Path, *, persistent: bool, pa
 
 # The pipeline behind the webhook runs at a lower CPU priority than the gateway and Redis, so that
 # acknowledging a platform's delivery never waits behind NLU or proofreading on a busy machine.
-BACKEND_NICE = ["nice", "-n", "5"]
+LOW_PRIORITY = ["nice", "-n", str(BACKEND_NICE)]
 
 
 def actions_command(port: str) -> list[str]:
-    return [*BACKEND_NICE, str(APP_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", port]
+    return [*LOW_PRIORITY, str(APP_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", port]
 
 
 def rasa_command(port: str, model: Path, token: str) -> list[str]:
     # ``--auth-token=…`` in one argument: a token may start with "-".
-    return [*BACKEND_NICE, str(RASA_BIN / "rasa"), "run", "--enable-api", f"--auth-token={token}", "-i", "127.0.0.1",
+    return [*LOW_PRIORITY, str(RASA_BIN / "rasa"), "run", "--enable-api", f"--auth-token={token}", "-i", "127.0.0.1",
             "--port", port, "--model", str(model), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
 
 
