@@ -27,6 +27,7 @@ from redis.exceptions import RedisError
 
 from bot import metrics, redis_keys as keys, sandbox
 from bot.channels import Channel, load_channels
+from bot.console import setup_console
 from bot.errors import OverloadError, PayloadError, RelaisError
 from bot.keys import CHANNELS, INTAKE, QUEUE, REDIS, SETTINGS
 from bot.pipeline.delivery import record_echo
@@ -202,6 +203,7 @@ def create_app(settings: Settings, channels: dict[str, Channel] | None = None) -
         sandbox.add_routes(app)
     elif settings.sandbox:
         log.warning("sandbox routes are served only on a loopback address; not on %s", settings.host)
+    setup_console(app, settings)  # the CM console at /console
     return app
 
 

@@ -31,6 +31,53 @@ key                                     type        lifetime / owner
 ``relais:cm:queue``                     stream      MAXLEN 100,000: cases for the CMs
 ``relais:sandbox:outbox:<p>:<user>``    list        1 hour (sandbox mode only)
 =====================================  ==========  =====================================================
+
+The CM console (``bot/console/``) owns these:
+
+=========================================  ==========  =================================================
+key                                         type        lifetime / owner
+=========================================  ==========  =================================================
+``relais:console:accounts``                 set         names of CM accounts; ``relais cm add`` / ``disable``
+``relais:console:account:<name>``           hash        until disabled: role, Argon2id hash, TOTP secret
+``relais:console:session:<sha256>``         string      ``console_session_s`` idle (renewed per request)
+``relais:console:sessions:<name>``          set         a CM's session keys; emptied when disabled
+``relais:console:fails:account:<name>``     string      15 minutes: failed sign-ins of one account
+``relais:console:fails:ip:<address>``       string      15 minutes: failed sign-ins from one address
+``relais:console:cursor``                   string      last CM-queue entry indexed (console's index)
+``relais:console:sync``                     string      2 s: one process indexes the CM queue at a time
+``relais:console:open:<view>``              zset        open items of ``escalations`` / ``drafts``, by
+                                                        tone then age; removed when handled
+``relais:console:handled``                  zset        items handled, by time; pruned after 7 days
+``relais:console:item:<id>``                hash        an inbox item: until handled, then 7 days (its
+                                                        ``viewer:<cm>`` fields: who has it open, 2 minutes)
+``relais:console:conv:{<c>}``               list        30 days: the conversation's cases, CM replies, notes
+``relais:console:escalation:{<c>}``         string      the conversation's open escalation item; until resolved
+``relais:console:audit``                    stream      MAXLEN 100,000: every CM action, with its diff
+``relais:console:events``                   stream      MAXLEN 10,000: live updates for every gateway
+``relais:worker:console-<host>-<pid>``      string      while the console holds a conversation's lease
+                                                        (the lease looks alive to the workers)
+=========================================  ==========  =================================================
+
+The X channel (``webhooks/x/``) owns these; the limiter's keys share the hash tag ``{x}`` of its
+one Lua script:
+
+=========================================  ==========  =================================================
+``relais:x:{x}:<owner>:<window>``           zset        send times of ``account:<id>`` or ``app``; the
+                                                        longest window after the last send (24 h)
+``relais:x:{x}:slot:<send tag>``            string      a reserved send time; until that send reaches
+                                                        X, at most 1 hour past the reserved time
+``relais:x:{x}:pause:<account>``            string      until X's ``x-rate-limit-reset`` after a 429
+``relais:x:token:<account>``                string      the account's OAuth 2.0 tokens, Fernet-encrypted;
+                                                        until ``relais x connect`` replaces them
+``relais:x:token:<account>:refresh``        string      30 s: one process refreshes them at a time
+``relais:x:alive``                          string      no TTL: when X events were last known to flow
+                                                        (workers stamp it each minute; a replay starts
+                                                        there after downtime)
+``relais:x:replay``                         string      60 s: one process asks X for a replay at a time
+=========================================  ==========  =================================================
+
+The X channel also writes ``relais:{q}:seen:x:<dm_event_id>`` (above, same TTL) for each DM it
+sends, so X's ``dm.sent`` copy of it is dropped by the inbound dedupe.
 """
 
 from __future__ import annotations
@@ -91,3 +138,69 @@ def worker(consumer: str) -> str:
 
 def outbox(platform: str, user_id: str) -> str:
     return f"relais:sandbox:outbox:{platform}:{user_id}"
+
+
+# -- the CM console -----------------------------------------------------------------------------
+
+CONSOLE_ACCOUNTS = "relais:console:accounts"
+CONSOLE_CURSOR = "relais:console:cursor"
+CONSOLE_SYNC = "relais:console:sync"
+CONSOLE_HANDLED = "relais:console:handled"
+CONSOLE_AUDIT = "relais:console:audit"
+CONSOLE_EVENTS = "relais:console:events"
+CONSOLE_HANDLED_TTL_S = 7 * 24 * 3600
+CONSOLE_LOGIN_WINDOW_S = 15 * 60
+CONSOLE_VIEWING_TTL_S = 120
+
+
+def console_account(name: str) -> str:
+    return f"relais:console:account:{name}"
+
+
+def console_session(token_hash: str) -> str:
+    return f"relais:console:session:{token_hash}"
+
+
+def console_sessions_of(name: str) -> str:
+    return f"relais:console:sessions:{name}"
+
+
+def console_fails(kind: str, who: str) -> str:
+    """Failed sign-ins of one ``account`` or from one ``ip``."""
+    return f"relais:console:fails:{kind}:{who}"
+
+
+def console_open(view: str) -> str:
+    return f"relais:console:open:{view}"
+
+
+def console_item(item_id: str) -> str:
+    return f"relais:console:item:{item_id}"
+
+
+def console_conversation(conversation_id: str) -> str:
+    return f"relais:console:conv:{{{conversation_id}}}"
+
+
+def console_escalation(conversation_id: str) -> str:
+    return f"relais:console:escalation:{{{conversation_id}}}"
+
+
+# -- X channel ----------------------------------------------------------------------------------
+
+X_ALIVE = "relais:x:alive"
+X_REPLAY_LOCK = "relais:x:replay"
+X_TOKEN_LOCK_TTL_S = 30
+
+
+def x_rate(what: str) -> str:
+    """``slot:<tag>``, ``pause:<account>`` or ``<owner>:<window>`` of the X send limiter."""
+    return f"relais:x:{{x}}:{what}"
+
+
+def x_token(account_id: str) -> str:
+    return f"relais:x:token:{account_id}"
+
+
+def x_token_lock(account_id: str) -> str:
+    return f"relais:x:token:{account_id}:refresh"

@@ -61,6 +61,11 @@ class Settings:
     brand_file: str = str(ROOT / "brand.yml")
     domain_file: str = str(ROOT / "domain.yml")
     rules_file: str = str(ROOT / "nlu_data" / "rules.yml")
+    # The CM console (/console): served unless RELAIS_CONSOLE=off; a session lasts this long idle;
+    # with console_totp_required an account without a second factor cannot sign in.
+    console: bool = True
+    console_session_s: int = 8 * 3600
+    console_totp_required: bool = False
 
     @property
     def claim_idle_ms(self) -> int:
@@ -174,4 +179,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         redis_max_connections=env_int(env, "RELAIS_REDIS_MAX_CONNECTIONS", defaults.redis_max_connections, 4),
         policy_file=_file(env, "RELAIS_POLICY_FILE", defaults.policy_file),
         brand_file=_file(env, "RELAIS_BRAND_FILE", defaults.brand_file),
+        console=env_bool(env, "RELAIS_CONSOLE", defaults.console),
+        console_session_s=env_int(env, "RELAIS_CONSOLE_SESSION_S", defaults.console_session_s, minimum=60),
+        console_totp_required=env_bool(env, "RELAIS_CONSOLE_TOTP_REQUIRED", defaults.console_totp_required),
     )

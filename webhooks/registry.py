@@ -6,4 +6,5 @@ serves every enabled channel's webhook and the workers send through it.
 
 CHANNELS: dict[str, str] = {
     "messenger": "webhooks.messenger:MessengerChannel",
+    "x": "webhooks.x:XChannel",
 }

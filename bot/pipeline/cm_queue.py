@@ -39,3 +39,25 @@ class CMQueue:
             if len(out) >= count:
                 break
         return out
+
+    async def since(self, after_id: str, count: int = 500) -> list[dict[str, Any]]:
+        """Cases filed after ``after_id``, oldest first (how the CM console follows the queue)."""
+        out = []
+        for entry_id, fields in await self.redis.xrange(self.stream, f"({after_id}", "+", count=count):
+            out.append(_entry(entry_id, fields))
+        return out
+
+    async def get(self, entry_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The cases with these ids (one round trip); an id trimmed from the stream is left out."""
+        if not entry_ids:
+            return {}
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for entry_id in entry_ids:
+                pipe.xrange(self.stream, entry_id, entry_id)
+            found = await pipe.execute()
+        return {entry_id: _entry(*rows[0]) for entry_id, rows in zip(entry_ids, found) if rows}
+
+
+def _entry(entry_id: bytes | str, fields: dict) -> dict[str, Any]:
+    return {"id": entry_id.decode() if isinstance(entry_id, bytes) else entry_id, "kind": fields[b"kind"].decode(),
+            "at": float(fields[b"at"]), **json.loads(fields[b"case"])}

@@ -87,9 +87,10 @@ def split_text(text: str, limit: int) -> list[str]:
 
 
 def backoff_s(attempt: int, base_s: float, retry_after_s: float | None) -> float:
-    """Exponential backoff with full jitter, never sooner than the platform asked."""
+    """Exponential backoff with full jitter, never sooner than the platform asked — even when it asks
+    for longer than ``MAX_BACKOFF_S`` (a daily send limit)."""
     delay = random.uniform(base_s, base_s * 2 ** attempt)
-    return min(MAX_BACKOFF_S, max(delay, retry_after_s or 0.0))
+    return max(min(MAX_BACKOFF_S, delay), retry_after_s or 0.0)
 
 
 class Sender:

@@ -1,5 +1,5 @@
 """The ``relais`` command: ``up``, ``gateway``, ``worker``, ``try``, ``train``, ``eval``, ``queue``, ``resume``,
-``status``, ``dead``, ``lint``."""
+``status``, ``dead``, ``cm``, ``lint``."""
 
 from __future__ import annotations
 
@@ -176,6 +176,41 @@ def _dead(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cm(args: argparse.Namespace) -> int:
+    """CM accounts of the console: ``add`` (password typed twice, or one line on stdin), ``disable``, ``list``."""
+    import asyncio
+    import getpass
+
+    from bot.console.accounts import Accounts, provisioning_uri
+
+    if args.cm_command == "add":
+        if sys.stdin.isatty():
+            password = getpass.getpass(f"password for {args.name}: ")
+            if getpass.getpass("again: ") != password:
+                print("relais: the passwords differ", file=sys.stderr)
+                return 2
+        else:
+            password = sys.stdin.readline().rstrip("\n")
+        secret = asyncio.run(_with_redis(lambda redis, session: Accounts(redis).add(
+            args.name, password, role=args.role, totp=args.totp)))
+        print(f"{args.name}: {args.role} account ready; sign in at /console")
+        if secret:
+            print(f"second factor: add this to an authenticator app: {provisioning_uri(args.name, secret)}")
+        return 0
+    if args.cm_command == "disable":
+        found = asyncio.run(_with_redis(lambda redis, session: Accounts(redis).disable(args.name)))
+        print(f"{args.name}: " + ("disabled, signed out everywhere" if found else "no such account"))
+        return 0 if found else 1
+    for account in asyncio.run(_with_redis(lambda redis, session: _accounts(Accounts(redis)))):
+        print(f"{account.name}\t{account.role}\t{'disabled' if account.disabled else 'active'}"
+              f"\t{'totp' if account.has_totp else '-'}")
+    return 0
+
+
+async def _accounts(accounts) -> list:
+    return [a for a in [await accounts.get(n) for n in await accounts.names()] if a is not None]
+
+
 def _lint(args: argparse.Namespace) -> int:
     import asyncio
     from pathlib import Path
@@ -225,10 +260,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--count", type=int, default=50)
     p.add_argument("--requeue", nargs="+", metavar="ID", help="dead letter ids to requeue")
     p.set_defaults(func=_dead)
+    p = sub.add_parser("cm", help="CM accounts of the console: add, disable, list")
+    cm = p.add_subparsers(dest="cm_command", required=True)
+    q = cm.add_parser("add", help="create a CM account (or reset its password); the password is asked for")
+    q.add_argument("name")
+    q.add_argument("--role", choices=["cm", "admin"], default="cm")
+    q.add_argument("--totp", action="store_true", help="require a one-time code from an authenticator app")
+    q = cm.add_parser("disable", help="disable an account and end its sessions")
+    q.add_argument("name")
+    cm.add_parser("list", help="every account, its role and state")
+    p.set_defaults(func=_cm)
     p = sub.add_parser("lint", help="proofread every text of brand.yml and domain.yml, in every language")
     p.add_argument("--brand", help="brand file (default: brand.yml)")
     p.add_argument("--domain", help="Rasa domain (default: domain.yml)")
     p.set_defaults(func=_lint)
+    from bot.tools.x_account import add_parser as add_x_parser
+
+    add_x_parser(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -15,7 +15,7 @@ MESSENGER = {"MESSENGER_APP_SECRET": "s3cret-app", "MESSENGER_VERIFY_TOKEN": "v3
 def test_minimal_environment_loads_with_defaults():
     settings = load_settings(CORE)
     assert settings.rasa_urls == ("http://127.0.0.1:5005",)
-    assert settings.channels == ("messenger",)
+    assert settings.channels == ("messenger", "x")  # every registered channel
     assert settings.host == "127.0.0.1" and not settings.sandbox
     assert settings.claim_idle_ms > settings.heartbeat_s * 1000 * 2  # a live worker is never taken over
 

@@ -1,0 +1,193 @@
+// The console's behaviour: live updates, keyboard, live proofreading. Every fan text is handled as
+// text (textContent), never as markup; the server's own escaped HTML fragments are the only HTML set.
+"use strict";
+
+const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
+const page = () => document.body.dataset.page;
+
+async function post(url, body) {
+  return fetch(url, {method: "POST", credentials: "same-origin",
+    headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": csrf()},
+    body: JSON.stringify(body || {})});
+}
+
+// -- the inbox: live rows and j/k -------------------------------------------------------------
+let selected = 0;
+
+function rows() { return Array.from(document.querySelectorAll("#rows .row")); }
+
+function select(index) {
+  const all = rows();
+  if (!all.length) return;
+  selected = Math.max(0, Math.min(index, all.length - 1));
+  all.forEach((row, i) => row.classList.toggle("selected", i === selected));
+  all[selected].scrollIntoView({block: "nearest"});
+}
+
+let refreshing = null;
+async function refreshRows() {
+  const list = document.getElementById("rows");
+  if (!list) return;
+  if (refreshing) { refreshing.again = true; return; }
+  refreshing = {again: false};
+  try {
+    const keep = rows()[selected] && rows()[selected].dataset.id;
+    const resp = await fetch(list.dataset.src, {credentials: "same-origin"});
+    if (resp.ok) {
+      list.innerHTML = await resp.text();  // server-rendered, autoescaped
+      const index = rows().findIndex(r => r.dataset.id === keep);
+      select(index >= 0 ? index : selected);
+    }
+  } finally {
+    const again = refreshing.again;
+    refreshing = null;
+    if (again) refreshRows();
+  }
+}
+
+function live() {
+  if (!window.EventSource) return;
+  const source = new EventSource("/console/events");
+  const onEvent = (e) => {
+    const data = JSON.parse(e.data);
+    if (page() === "inbox") refreshRows();
+    if (page() === "item" && data.id === document.body.dataset.item && data.type === "viewing"
+        && data.by && data.by !== document.body.dataset.me) {
+      const viewers = document.getElementById("viewers");
+      const names = new Set((viewers.dataset.names || "").split(",").filter(Boolean));
+      names.add(data.by);
+      viewers.dataset.names = Array.from(names).join(",");
+      viewers.textContent = viewers.dataset.template.replace("{names}", Array.from(names).join(", "));
+      viewers.hidden = false;
+    }
+    if (page() === "item" && data.id === document.body.dataset.item && data.type === "handled") {
+      const flash = document.getElementById("live-flash") || document.createElement("p");
+      flash.id = "live-flash"; flash.className = "flash error";
+      flash.textContent = "⟳ " + (data.by || "");
+      document.querySelector("main").prepend(flash);
+    }
+  };
+  ["item", "handled", "viewing"].forEach(name => source.addEventListener(name, onEvent));
+}
+
+// -- the conversation page: live proofreading -------------------------------------------------
+let checkTimer = null, checkSeq = 0;
+
+function renderProof(text, issues) {
+  const proof = document.getElementById("proof");
+  if (!proof) return;
+  proof.replaceChildren();
+  const problems = document.getElementById("problems");
+  const anyway = document.getElementById("anyway");
+  if (!issues.length) {
+    proof.textContent = proof.dataset.clean;
+    problems.hidden = true; anyway.hidden = true;
+    return;
+  }
+  const view = document.createElement("p");
+  view.className = "proof-text";
+  let at = 0;
+  issues.slice().sort((a, b) => a.start - b.start).forEach((issue) => {
+    if (issue.start < at) return;
+    view.append(document.createTextNode(text.slice(at, issue.start)));
+    const mark = document.createElement("mark");
+    mark.className = "issue";
+    mark.title = issue.message;
+    mark.textContent = text.slice(issue.start, issue.end);
+    view.append(mark);
+    issue.suggestions.slice(0, 3).forEach((s) => {
+      const b = document.createElement("button");
+      b.type = "button"; b.className = "suggestion"; b.textContent = s;
+      b.addEventListener("click", () => applySuggestion(issue, s));
+      view.append(b);
+    });
+    at = issue.end;
+  });
+  view.append(document.createTextNode(text.slice(at)));
+  proof.append(view);
+  problems.textContent = problems.dataset.template
+    ? problems.dataset.template.replace("{n}", issues.length) : issues.length + " ⚠";
+  problems.hidden = false; anyway.hidden = false;
+}
+
+function applySuggestion(issue, suggestion) {
+  const editor = document.getElementById("editor");
+  const text = editor.value;
+  if (text.slice(issue.start, issue.end) !== issue.word && text.slice(issue.start, issue.end) === "") return;
+  editor.value = text.slice(0, issue.start) + suggestion + text.slice(issue.end);
+  check();
+}
+
+async function check() {
+  const editor = document.getElementById("editor");
+  if (!editor) return;
+  const seq = ++checkSeq, text = editor.value;
+  document.body.dataset.proofread = "checking";
+  const resp = await post("/console/api/proofread",
+    {text, language: editor.dataset.language, first_name: editor.dataset.firstName || null});
+  if (seq !== checkSeq) return;  // a newer check is on its way
+  const data = await resp.json();
+  renderProof(text, data.issues || []);
+  document.body.dataset.proofread = "done";
+}
+
+function editorSetup() {
+  const editor = document.getElementById("editor");
+  if (!editor) return;
+  const problems = document.getElementById("problems");
+  problems.dataset.template = document.documentElement.lang === "fr"
+    ? "{n} problème(s) à corriger avant d'envoyer." : "{n} problem(s) to fix before sending.";
+  editor.addEventListener("input", () => {
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(check, 350);
+  });
+  document.querySelectorAll(".use-canned").forEach((b) => b.addEventListener("click", () => {
+    editor.value = b.dataset.text;
+    document.getElementById("source").value = "canned";
+    check();
+  }));
+  if (editor.value.trim()) check();
+  const id = document.body.dataset.item;
+  setInterval(() => post(`/console/api/item/${id}/viewing`), 60000);
+}
+
+// -- keyboard ----------------------------------------------------------------------------------
+function submit(id) {
+  const form = document.getElementById(id);
+  if (form) form.requestSubmit();
+}
+
+document.addEventListener("keydown", (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName)) {
+    if (e.key === "Escape") document.activeElement.blur();
+    return;
+  }
+  const current = rows()[selected];
+  if (page() === "inbox") {
+    if (e.key === "j") select(selected + 1);
+    else if (e.key === "k") select(selected - 1);
+    else if ((e.key === "Enter" || e.key === "o") && current) location.href = current.dataset.href;
+    else if (e.key === "e" && current) location.href = current.dataset.href + "#edit";
+    else if (e.key === "a" && current) { const f = current.querySelector("form.approve"); if (f) f.requestSubmit(); }
+    else if (e.key === "r" && current) location.href = current.dataset.href + "#resolve";
+    else return;
+    e.preventDefault();
+  } else if (page() === "item") {
+    if (e.key === "e") document.getElementById("editor")?.focus();
+    else if (e.key === "a") submit("approve-form");
+    else if (e.key === "r") submit("resolve-form");
+    else return;
+    e.preventDefault();
+  }
+});
+
+document.addEventListener("DOMContentLoaded", () => {
+  live();
+  if (page() === "inbox") select(0);
+  if (page() === "item") {
+    editorSetup();
+    if (location.hash === "#edit") document.getElementById("editor")?.focus();
+    if (location.hash === "#resolve") document.getElementById("resolve")?.focus();
+  }
+});

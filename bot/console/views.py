@@ -1,0 +1,240 @@
+"""The console's pages: sign-in, the three inbox views, a conversation, the stats, the audit log.
+
+Every page is rendered on the server from Jinja2 templates with autoescaping
+on: whatever a fan wrote reaches the browser as text, never as markup.
+Filters are query parameters, so each view is a URL a CM can bookmark.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from bot import redis_keys as keys
+from bot.brand import current_brand
+from bot.console import actions, auth, csrf, display, stats
+from bot.console.auth import CM
+from bot.console.context import console_of
+from bot.console.i18n import LANGUAGES, pick_language, translator
+from bot.console.inbox import FILTERS, TONE_RANK, VIEWS, Item
+from bot.errors import ConfigError
+
+FLASH_KEYS = frozenset({"done_sent", "done_pending", "done_rejected", "done_assigned", "done_noted", "done_resolved"})
+
+
+def _language(request: web.Request) -> str:
+    session = request.get(CM)
+    return pick_language(session.language if session else "", request.headers.get("Accept-Language", ""))
+
+
+async def render(request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response:
+    language = _language(request)
+    session = request.get(CM)
+    base = {"t": translator(language), "lang": language, "cm": session, "csrf": session.csrf if session else "",
+            "views": VIEWS, "clock": display.clock, "request": request, "view": None, "counts": None}
+    return aiohttp_jinja2.render_template(template, request, {**base, **values}, status=status)
+
+
+# -- signing in ---------------------------------------------------------------------------------
+async def login_page(request: web.Request, *, status: int = 200, error: str = "") -> web.Response:
+    token = request.cookies.get(csrf.LOGIN_COOKIE) or csrf.new_token()
+    response = await render(request, "login.html", status=status, login_csrf=token, error=error)
+    response.set_cookie(csrf.LOGIN_COOKIE, token, path="/console/login", httponly=True, samesite="Strict",
+                        secure=auth.is_https(request), max_age=3600)
+    return response
+
+
+async def login_form(request: web.Request) -> web.Response:
+    return await login_page(request)
+
+
+async def login(request: web.Request) -> web.Response:
+    console = console_of(request)
+    form = await request.post()
+    name, password, code = (str(form.get(k, ""))[:200] for k in ("name", "password", "code"))
+    ip = request.remote or "?"
+    t = translator(_language(request))
+    wait = await console.throttle.retry_after(name, ip)
+    if wait:
+        return await login_page(request, status=429, error=t("throttled", minutes=max(1, round(wait / 60))))
+    account, why = await console.accounts.verify(name, password, code)
+    if account is None:
+        await console.throttle.failed(name, ip)
+        return await login_page(request, status=401, error=t("wrong_login"))
+    if console.settings.console_totp_required and not account.has_totp:
+        return await login_page(request, status=403, error=t("totp_required"))
+    await console.throttle.succeeded(name)
+    token = await console.sessions.create(account.name, account.role)
+    response = web.HTTPSeeOther("/console/inbox/escalations")
+    auth.set_session_cookie(request, response, token, console.settings.console_session_s)
+    response.del_cookie(csrf.LOGIN_COOKIE, path="/console/login")
+    raise response
+
+
+async def logout(request: web.Request) -> web.Response:
+    await console_of(request).sessions.destroy(request[CM])
+    response = web.HTTPSeeOther("/console/login")
+    auth.clear_session_cookie(response)
+    raise response
+
+
+async def set_language(request: web.Request) -> web.Response:
+    form = await request.post()
+    language = str(form.get("language", ""))
+    if language not in LANGUAGES:
+        raise web.HTTPBadRequest(text="language must be fr or en")
+    await console_of(request).accounts.set_language(request[CM].name, language)
+    back = str(form.get("back", ""))
+    raise web.HTTPSeeOther(back if back.startswith("/console/") and "//" not in back else "/console/")
+
+
+# -- the inbox ------------------------------------------------------------------------------------
+def _filters(request: web.Request) -> dict[str, str]:
+    return {k: request.query.get(k, "").strip()[:100] for k in FILTERS if request.query.get(k, "").strip()}
+
+
+def _row(item: Item, console, language: str, me: str) -> dict[str, Any]:
+    channel = console.channels.get(item.platform)
+    window = channel.limits.reply_window_s if channel is not None else None
+    case = item.case
+    return {"item": item, "badge": display.badge(item, window, language),
+            "preview": display.masked(str(case.get("text", "")), case.get("mentions")),
+            "has_draft": bool(str(case.get("draft") or "").strip()), "reply_id": uuid.uuid4().hex[:16],
+            "others": [v for v in item.viewers if v != me]}
+
+
+async def _rows(request: web.Request) -> tuple[str, list[dict[str, Any]], dict[str, str]]:
+    view = request.match_info["view"]
+    if view not in VIEWS:
+        raise web.HTTPNotFound(text=f"no view {view!r} (views: {', '.join(VIEWS)})")
+    console = console_of(request)
+    await console.inbox.sync(console.events.publish)
+    filters = _filters(request)
+    items = await console.inbox.items(view, filters, request[CM].name)
+    language = _language(request)
+    return view, [_row(i, console, language, request[CM].name) for i in items], filters
+
+
+async def inbox(request: web.Request) -> web.Response:
+    view, rows, filters = await _rows(request)
+    console = console_of(request)
+    names = [a.name for a in await console.accounts.active()]
+    counts = {v: await console.redis.zcard(keys.console_open(v)) for v in ("escalations", "drafts")}
+    return await render(request, "inbox.html", view=view, rows=rows, filters=filters, names=names,
+                        tones=list(TONE_RANK), platforms=sorted(console.channels), counts=counts,
+                        query=request.query_string)
+
+
+async def inbox_rows(request: web.Request) -> web.Response:
+    view, rows, _ = await _rows(request)
+    return await render(request, "rows.html", view=view, rows=rows)
+
+
+# -- a conversation ---------------------------------------------------------------------------------
+def _canned(case: dict[str, Any], language: str, first_name: str | None, brand_file: str) -> list[dict[str, str]]:
+    try:
+        brand = current_brand(brand_file)
+    except (ConfigError, OSError):
+        return []
+    out = []
+    for intent in sorted(brand.answers):
+        if intent in brand.short_answers:
+            continue
+        text = brand.compose(intent, language, first_name)
+        if text:
+            out.append({"intent": intent, "text": text})
+    return out
+
+
+async def item_page(request: web.Request, *, status: int = 200, flash: str = "", flash_values: dict | None = None,
+                    text: str | None = None, issues: list | None = None) -> web.Response:
+    console = console_of(request)
+    item = await console.inbox.item(request.match_info["item"])
+    if item is None:
+        return await render(request, "missing.html", status=404)
+    cm = request[CM].name
+    await console.inbox.mark_viewing(item.id, cm)
+    await console.events.publish({"type": "viewing", "id": item.id, "by": cm})
+    log = await console.inbox.conversation_log(item.conversation)
+    case_ids = [e["case"] for e in log if e.get("type") == "fan" and e.get("case")]
+    cases = await console.inbox.cases(case_ids[-100:])
+    ledger = {}
+    for case in cases.values():
+        ledger[case.get("message_id", "")] = await console.sender.state(item.conversation, case.get("message_id", ""))
+    case = item.case
+    language = item.language if item.language in ("fr", "en") else "fr"
+    first_name = (await console.redis.get(keys.profile(item.platform, str(case.get("sender_id", "")))) or b"").decode()
+    viewers = [v for v in item.viewers if v != cm]
+    if not flash and request.query.get("done") in FLASH_KEYS:
+        flash = request.query["done"]
+    ui = _language(request)
+    channel = console.channels.get(item.platform)
+    return await render(
+        request, "item.html", status=status, item=item, case=case, evidence=case.get("evidence") or {},
+        thread=display.thread(log, cases, ledger), first_name=first_name, language=language,
+        canned=_canned(case, language, first_name or None, console.settings.brand_file),
+        names=[a.name for a in await console.accounts.active()], viewers=viewers,
+        badge=display.badge(item, channel.limits.reply_window_s if channel else None, ui),
+        reply_id=uuid.uuid4().hex[:16], flash=flash, flash_values=flash_values or {},
+        text=case.get("draft", "") if text is None else text, issues=issues or [],
+        issues_json=json.dumps(issues or [], ensure_ascii=False))
+
+
+async def item_action(request: web.Request) -> web.Response:
+    console = console_of(request)
+    action = request.match_info["action"]
+    if action not in actions.ACTIONS:
+        raise web.HTTPNotFound(text=f"no action {action!r}")
+    item = await console.inbox.item(request.match_info["item"])
+    if item is None:
+        raise web.HTTPNotFound(text="no such item")
+    wants_json = auth.wants_json(request)
+    try:
+        key, details = await actions.perform(request, item, action)
+    except actions.Refused as refused:
+        if wants_json:
+            values = {k: v for k, v in refused.values.items() if k != "text"}
+            return web.json_response({"error": refused.key, **values}, status=refused.status)
+        return await item_page(request, status=refused.status, flash=refused.key,
+                               flash_values={k: v for k, v in refused.values.items() if k not in ("issues", "text")},
+                               text=refused.values.get("text"), issues=refused.values.get("issues"))
+    if wants_json:
+        return web.json_response({"done": key, **details})
+    raise web.HTTPSeeOther(f"/console/item/{item.id}?done={key}")
+
+
+async def viewing(request: web.Request) -> web.Response:
+    console = console_of(request)
+    item_id = request.match_info["item"]
+    if not await console.redis.exists(keys.console_item(item_id)):
+        raise web.HTTPNotFound(text="no such item")
+    await console.inbox.mark_viewing(item_id, request[CM].name)
+    await console.events.publish({"type": "viewing", "id": item_id, "by": request[CM].name})
+    return web.json_response({"ok": True})
+
+
+# -- the team's numbers and the audit log -----------------------------------------------------------
+async def stats_page(request: web.Request) -> web.Response:
+    return await render(request, "stats.html", stats=await stats.today(console_of(request).redis))
+
+
+async def stats_api(request: web.Request) -> web.Response:
+    return web.json_response(await stats.today(console_of(request).redis))
+
+
+async def audit_page(request: web.Request) -> web.Response:
+    entries = await console_of(request).audit.recent(200)
+    return await render(request, "audit.html", entries=entries, now=time.time())
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    return await console_of(request).events.stream_to(request)
+
+
+async def home(request: web.Request) -> web.Response:
+    raise web.HTTPSeeOther("/console/inbox/escalations")
