@@ -24,11 +24,9 @@ from pathlib import Path
 
 import yaml
 
-from benchmarks.stack import start_backends
-from bot.tools.evaluation import predict
 from bot.pipeline.policy import ESCALATE, PolicyConfig
-from bot.tools.training import ROOT
 
+ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT.parent / "shared" / "datasets"
 # Intents Relais hands to a person by design (policy.yml: escalate.intents, and press /
 # influencer enquiries through the press flag): not "calm questions the bot answers".
@@ -110,6 +108,8 @@ def sets() -> list[tuple[str, str, str, list[str]]]:
 
 
 async def run(rasa_url: str, limit: int, token: str = "") -> list[dict]:
+    from bot.tools.evaluation import predict
+
     policy = PolicyConfig.load()
     rows = []
     rng = random.Random(7)
@@ -132,6 +132,8 @@ def main() -> None:
     args = parser.parse_args()
     if not DATASETS.exists():
         print(f"{DATASETS} not found: only Relais's own held-out set is measured")
+    from benchmarks.stack import start_backends
+
     with tempfile.TemporaryDirectory() as tmp:
         backends = start_backends(Path(tmp), args.model)
         stack, rasa_url = backends.stack, backends.rasa_url

@@ -12,11 +12,14 @@ import string
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from bot.errors import ConfigError
+
+if TYPE_CHECKING:
+    from bot.schedule.hours import StaffedHours
 
 DEFAULT_BRAND_FILE = Path(__file__).resolve().parents[1] / "brand.yml"
 VOICE_KEYS = ("greeting", "greeting_anonymous", "thanks", "closing", "signature")
@@ -37,6 +40,11 @@ class Brand:
     short_answers: frozenset[str]
     facts: dict[str, dict[str, str]]
     answers: dict[str, dict[str, str]]
+    # When the CM team is there (``staffing``; None: always, as if a person read every message at once),
+    # what fans are told outside those hours, and how the bot introduces itself (``disclosure``).
+    staffing: "StaffedHours | None" = None
+    staffing_messages: dict[str, dict[str, str]] | None = None
+    disclosure: dict[str, str] | None = None
 
     @property
     def proofreading_vocabulary(self) -> frozenset[str]:
@@ -107,10 +115,21 @@ def validate(data: dict[str, Any], source: str) -> Brand:
             for _, field, _, _ in string.Formatter().parse(text):
                 if field and field not in allowed_fields and field not in facts.get(language, {}):
                     raise ConfigError(f"{source}: answers.{intent}.{language} uses unknown variable {{{field}}}")
+    staffing, staffing_messages = None, None
+    if data.get("staffing") is not None:
+        from bot.schedule.config import staffed_hours
+
+        staffing, staffing_messages = staffed_hours(data["staffing"], source, languages)
+    disclosure = data.get("disclosure")
+    if disclosure is not None:
+        for language in languages:
+            if not isinstance(disclosure, dict) or not str(disclosure.get(language) or "").strip():
+                raise ConfigError(f"{source}: disclosure.{language} missing")
     result = Brand(
         name=_require(brand, "name", str, f"{source}: brand"), languages=languages, address=address, emoji=emoji, english=english,
         voice=voice, vocabulary=frozenset(data.get("vocabulary") or ()),
-        short_answers=frozenset(data.get("short_answers") or ()), facts=facts, answers=answers)
+        short_answers=frozenset(data.get("short_answers") or ()), facts=facts, answers=answers,
+        staffing=staffing, staffing_messages=staffing_messages, disclosure=disclosure)
     for problem in voice_problems(result):
         raise ConfigError(f"{source}: {problem}")
     return result
@@ -121,6 +140,8 @@ def voice_problems(brand: Brand) -> list[str]:
     problems = []
     texts = [(f"answers.{i}.{l}", t) for i, by_lang in brand.answers.items() for l, t in by_lang.items()]
     texts += [(f"voice.{l}.{k}", t) for l, v in brand.voice.items() for k, t in v.items()]
+    texts += [(f"disclosure.{l}", t) for l, t in (brand.disclosure or {}).items()]
+    texts += [(f"staffing.{l}.{k}", t) for l, v in (brand.staffing_messages or {}).items() for k, t in v.items()]
     for key, text in texts:
         language = key.split(".")[2] if key.startswith("answers") else key.split(".")[1]
         if brand.emoji == "none" and _EMOJI.search(text):

@@ -32,11 +32,25 @@ DELIVERED = "delivered"
 UNKNOWN = "unknown"
 REFUSED = "refused"
 
+# Refusals the pipeline acts on, whatever the platform calls them (``SendResult.refusal``):
+OUTSIDE_WINDOW = "outside_window"  # the platform's reply window has closed: back to a CM
+HANDLED_ELSEWHERE = "handled_elsewhere"  # another app or inbox controls the conversation
+RECIPIENT_UNAVAILABLE = "recipient_unavailable"  # the fan cannot receive messages now: recorded, never retried
+# ``OutboundReply.metadata`` flag: a person's reply after the reply window (``ChannelLimits.human_window_s``),
+# which the channel marks as its platform asks
+AFTER_REPLY_WINDOW = "after_reply_window"
+# ``InboundMessage.kind`` of a message the brand's account sent from elsewhere (another app, the platform's
+# own inbox): no fan wrote it; the pipeline steps back from that conversation (``bot.pipeline.elsewhere``)
+ANSWERED_ELSEWHERE = "answered_elsewhere"
+
 
 @dataclass(frozen=True, slots=True)
 class ChannelLimits:
     max_text: int  # characters per message
     reply_window_s: int | None = None  # how long after the fan's last message a reply is allowed
+    # how long after it a person's reply (``OutboundReply.kind == "human"``) still is, marked by the
+    # channel as the platform asks (None: no longer than reply_window_s)
+    human_window_s: int | None = None
     sends_per_s: float | None = None  # per account, what the platform allows
 
 
@@ -68,6 +82,7 @@ class SendResult:
     retryable: bool = False
     retry_after_s: float | None = None
     account_blocked: bool = False
+    refusal: str = ""  # OUTSIDE_WINDOW, HANDLED_ELSEWHERE, RECIPIENT_UNAVAILABLE, or "" for any other
 
     @classmethod
     def delivered(cls, platform_message_id: str) -> "SendResult":
@@ -79,9 +94,9 @@ class SendResult:
 
     @classmethod
     def refused(cls, reason: str, *, retryable: bool = False, retry_after_s: float | None = None,
-                account_blocked: bool = False) -> "SendResult":
+                account_blocked: bool = False, refusal: str = "") -> "SendResult":
         return cls(REFUSED, reason=reason, retryable=retryable, retry_after_s=retry_after_s,
-                   account_blocked=account_blocked)
+                   account_blocked=account_blocked, refusal=refusal)
 
 
 class Channel(abc.ABC):
@@ -129,6 +144,11 @@ class Channel(abc.ABC):
     async def first_name(self, account_id: str, user_id: str) -> str | None:
         """The fan's first name if the platform tells it; None otherwise."""
         return None
+
+    async def hand_to_person(self, account_id: str, user_id: str) -> str:
+        """A person takes the conversation: pass it to the platform's own inbox if the channel is set to;
+        what happened, for the record ("" when there is nothing to do). Never raises."""
+        return ""
 
     def credential_fingerprint(self, account_id: str) -> str:
         """Changes when the operator replaces the account's send credentials (lifts a block)."""

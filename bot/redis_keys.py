@@ -78,6 +78,35 @@ one Lua script:
 
 The X channel also writes ``relais:{q}:seen:x:<dm_event_id>`` (above, same TTL) for each DM it
 sends, so X's ``dm.sent`` copy of it is dropped by the inbound dedupe.
+
+Conversation tone history (``bot/pipeline/tone_history.py`` owns it; the routing policy reads it):
+
+=========================================  ==========  =================================================
+``relais:conv:{<c>}:tone``                  list        the tone label and angry / negative scores of the
+                                                        conversation's last 5 messages, newest first;
+                                                        ``TONE_HISTORY_TTL_S`` (6 hours) after the last one
+=========================================  ==========  =================================================
+
+Messaging window and disclosure (``bot/pipeline/window.py`` and ``bot/pipeline/disclosure.py`` own them;
+the send engine reads the first before every send):
+
+=========================================  ==========  =================================================
+``relais:conv:{<c>}:last_fan``              string      when the fan last wrote (ms since the epoch, only
+                                                        ever raised); ``LAST_FAN_TTL_S`` (30 days, past
+                                                        any platform's window) after that message
+``relais:conv:{<c>}:disclosed``             string      when the bot last said it is a bot; 30 days,
+                                                        deleted when a person takes the conversation
+=========================================  ==========  =================================================
+
+Conversation thread (``bot/pipeline/thread.py`` owns it: the responder adds fan messages, the send
+engine the replies it delivered; the CM console reads it behind its sign-in):
+
+=========================================  ==========  =================================================
+``relais:thread:{<c>}``                     list        the conversation's last 200 messages (fan, bot,
+                                                        CM) as sent, personal data included; never
+                                                        logged; ``THREAD_TTL_S`` (30 days) after the
+                                                        last one
+=========================================  ==========  =================================================
 """
 
 from __future__ import annotations
@@ -86,6 +115,9 @@ CONVERSATION_TTL_S = 30 * 24 * 3600
 MESSAGE_TTL_S = 7 * 24 * 3600
 PROFILE_TTL_S = 24 * 3600
 HANDOFF_TTL_S = 14 * 24 * 3600
+TONE_HISTORY_TTL_S = 6 * 3600  # conversation tone history
+LAST_FAN_TTL_S = 30 * 24 * 3600  # messaging window: the fan's last message time
+THREAD_TTL_S = 30 * 24 * 3600  # conversation thread
 
 INBOUND = "relais:{q}:inbound"
 DELAYED = "relais:{q}:delayed"
@@ -108,7 +140,7 @@ def seq(conversation_id: str) -> str:
 
 
 def conversation(conversation_id: str, what: str) -> str:
-    """``lock``, ``done``, ``handled``, ``slots``, ``recent`` or ``parked`` of one conversation."""
+    """``lock``, ``done``, ``handled``, ``slots``, ``recent``, ``parked`` or ``tone`` of one conversation."""
     return f"relais:conv:{{{conversation_id}}}:{what}"
 
 
@@ -184,6 +216,13 @@ def console_conversation(conversation_id: str) -> str:
 
 def console_escalation(conversation_id: str) -> str:
     return f"relais:console:escalation:{{{conversation_id}}}"
+
+
+
+# -- conversation thread ------------------------------------------------------------------------
+
+def thread(conversation_id: str) -> str:
+    return f"relais:thread:{{{conversation_id}}}"
 
 
 # -- X channel ----------------------------------------------------------------------------------

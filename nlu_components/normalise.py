@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
+ANGRY_EMOJI = frozenset("😡🤬💢👿😤😠🖕👎💩")
+SARCASTIC_EMOJI = frozenset("🙄🙃🤡😒🤦")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _RUNS = re.compile(r"(.)\1{2,}")
 _SPACED = re.compile(r"(?<![\w])(?:[a-z] ){3,}[a-z](?![\w])")
@@ -41,3 +44,33 @@ def caps_ratio(text: str) -> float:
     if len(letters) < 6:
         return 0.0
     return sum(ch.isupper() for ch in letters) / len(letters)
+
+
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)\S*|\bhttps?\b(?=\s|$|…)|\b\w[\w-]*\.(?:com|fr|net|org|io|ly|co)/\S*")
+_HANDLE = re.compile(r"(?<![\w@])@\w+")
+_HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
+_CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-Z])")
+_RETWEET = re.compile(r"^\s*RT\b:?\s*")
+_EMOJI = "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]"
+_EMOJI_RUN = re.compile(rf"({_EMOJI})[\uFE0F\U0001F3FB-\U0001F3FF]*(?:\s*\1[\uFE0F\U0001F3FB-\U0001F3FF]*)+")
+_MODIFIERS = re.compile("[\uFE0F\U0001F3FB-\U0001F3FF\u200D]")
+_SPACES = re.compile(r"\s+")
+
+
+def platform_noise(text: str) -> str:
+    """What the fan wrote without the platform's furniture: what tone is scored on.
+
+    @handles, links and a leading "RT" are dropped; a hashtag keeps its words
+    (``#NeverAgain`` → ``Never Again``); HTML entities are decoded; skin-tone and
+    presentation modifiers are dropped and a run of one emoji is kept as two
+    (``😍😍😍😍`` → ``😍😍``), so a message is read for what it says, not for who
+    it tags or how long it is.
+    """
+    text = html.unescape(text)
+    text = _RETWEET.sub("", text)
+    text = _URL.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    text = _HASHTAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1)).replace("_", " ") + " ", text)
+    text = _MODIFIERS.sub("", text)
+    text = _EMOJI_RUN.sub(lambda m: m.group(1) * 2, text)
+    return _SPACES.sub(" ", text).strip()

@@ -7,8 +7,39 @@ evaluation measures exactly what live traffic gets.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from nlu_components.normalise import ANGRY_EMOJI, SARCASTIC_EMOJI, fold, platform_noise
+
+ACKNOWLEDGEMENT, QUESTION = "acknowledgement", "question"
+# Words that, alone or by a few, only acknowledge, agree or thank (folded: lowercase, no accents).
+ACKNOWLEDGING_WORDS = frozenset("""
+ok oki okay okey k kk d accord dac entendu note bien recu parfait super top genial cool nickel impeccable
+merci mci mrc bcp beaucoup infiniment encore oui ouais non tres ca marche c est bon bonne journee soiree a vous
+toi de thanks thank you thx ty cheers great perfect nice sure yes yep yeah no nope noted got it alright right
+fine good so much many lovely awesome brilliant np
+""".split())
+_WORD = re.compile(r"[a-z]+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def short_kind(text: str) -> str:
+    """``acknowledgement`` ("ok", "merci", "👍", "❤️"), ``question`` ("?", "ok ?") or "" for anything else.
+
+    A message of emoji and punctuation only (no angry or sarcastic emoji), or
+    of at most four acknowledging words, once @handles and links are removed.
+    """
+    clean = platform_noise(text)
+    if not clean or len(clean) > 40 or any(ch in ANGRY_EMOJI or ch in SARCASTIC_EMOJI for ch in clean):
+        return ""
+    if _LETTER.search(clean):
+        words = _WORD.findall(fold(clean))
+        if not words or len(words) > 4 or any(w not in ACKNOWLEDGING_WORDS for w in words):
+            return ""
+    return QUESTION if "?" in clean else ACKNOWLEDGEMENT
+
 
 NEUTRAL_TONE: dict[str, Any] = {"label": "neutral", "confidence": 0.0, "scores": {}, "flags": {}, "evidence": {}}
 
@@ -23,6 +54,12 @@ class Analysis:
     attachments: tuple[str, ...] = ()
     has_draft: bool = True
     draft_issues: tuple[str, ...] = ()  # words the proofreader could not fix in the draft
+    scope: dict[str, Any] | None = None  # similarity to the nearest in-scope training example (nlu_components.scope)
+
+    @property
+    def short_kind(self) -> str:
+        """``acknowledgement``, ``question`` or "": see :func:`short_kind`."""
+        return short_kind(self.text)
 
     @property
     def tone_label(self) -> str:
@@ -30,6 +67,13 @@ class Analysis:
 
     def tone_score(self, label: str) -> float:
         return float((self.tone.get("scores") or {}).get(label, 0.0))
+
+    @property
+    def scope_similarity(self) -> float | None:
+        """0–1, or None when the parse had no scope block."""
+        if not self.scope or "similarity" not in self.scope:
+            return None
+        return float(self.scope["similarity"])
 
     def flag(self, name: str) -> bool:
         return bool((self.tone.get("flags") or {}).get(name))
@@ -44,6 +88,7 @@ class Analysis:
             "tone_scores": self.tone.get("scores", {}),
             "flags": sorted(k for k, v in (self.tone.get("flags") or {}).items() if v),
             "flag_words": self.tone.get("evidence", {}),
+            "scope": self.scope or {},
         }
 
 
@@ -55,6 +100,7 @@ def meta_from_parse(parse: dict[str, Any], language: str) -> dict[str, Any]:
         "confidence": round(float(intent.get("confidence") or 0.0), 4),
         "language": language,
         "tone": parse.get("tone") or dict(NEUTRAL_TONE),
+        "scope": parse.get("scope") or {},
         "ranking": [{"name": r.get("name"), "confidence": round(float(r.get("confidence") or 0), 4)}
                     for r in (parse.get("intent_ranking") or [])[:3]],
     }
@@ -71,4 +117,5 @@ def analysis_from_meta(text: str, meta: dict[str, Any], *, language: str, attach
         attachments=attachments,
         has_draft=has_draft,
         draft_issues=draft_issues,
+        scope=meta.get("scope") or None,
     )

@@ -15,7 +15,15 @@ platform echoes back. What a send's result proves decides what happens next:
 * **refused, account blocked** (an expired token) — sending for that account
   stops, an alert is raised, the message is kept and retried once a minute;
   the block lifts by itself when the operator replaces the credentials;
-* **refused, permanent** — the message fails to a CM with the reason.
+* **refused, permanent** — the message fails to a CM with the reason; the
+  window closing, another app controlling the thread (the conversation is
+  then marked as handled elsewhere) and a fan who cannot receive messages
+  are never retried.
+
+Before the first part, the platform's messaging window is checked
+(``bot.pipeline.window``): an automated reply after it, or a person's reply
+after the longer human window, is refused here with the reason; a person's
+reply in between is marked for the channel to tag.
 
 Each send is fenced by the conversation's lease: a worker that lost its
 lease stops before sending.
@@ -33,12 +41,16 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot import redis_keys as keys
-from bot.channels import DELIVERED, UNKNOWN, Channel, SendResult
+from bot.channels import (AFTER_REPLY_WINDOW, DELIVERED, HANDLED_ELSEWHERE, OUTSIDE_WINDOW, UNKNOWN, Channel,
+                          SendResult)
 from bot.errors import RelaisError
 from bot.messages import InboundMessage, OutboundReply
 from bot.metrics import SEND_SECONDS, SENDS
+from bot.pipeline.elsewhere import mark_handled_elsewhere
 from bot.pipeline.ledger import Ledger
 from bot.pipeline.queue import Delivery, InboundQueue
+from bot.pipeline.thread import ConversationThread
+from bot.pipeline.window import ReplyWindow, Verdict, utc_text
 
 log = logging.getLogger("relais.delivery")
 
@@ -153,6 +165,7 @@ class Outbox:
         self.retry_base_s = retry_base_s
         self.echo_wait_s = echo_wait_s
         self._clear_until: dict[tuple[str, str], float] = {}  # account → when to ask Redis again
+        self.window = ReplyWindow(redis)  # the platform's messaging window (bot.pipeline.window)
 
     async def blocked(self, message: InboundMessage) -> bool:
         """Whether sending for this account is stopped; a block whose credentials changed is lifted.
@@ -221,11 +234,20 @@ class Outbox:
             result = await self._deliver(delivery, token, plan)
         if isinstance(result, Pending) or delivery.redo:  # a first attempt that went through was never parked
             await self._park(delivery, isinstance(result, Pending))
+        if isinstance(result, Sent) and plan.parts:  # every part confirmed: the reply joins the thread
+            await ConversationThread(self.redis).reply(delivery.message.conversation_id, delivery.message.message_id,
+                                                       plan.parts, plan.kind, plan.sent_ids)
         return result
 
     async def _deliver(self, delivery: Delivery, token: str, plan: Plan) -> Sent | Pending | Failed:
         message = delivery.message
         sender = self.senders[message.platform]
+        window = Verdict(True)
+        if len(plan.sent_ids) < len(plan.parts):
+            window = await self.window.check(message, plan.kind, sender.channel.limits)
+            if not window.allowed:  # refused here, before the platform would: the reason goes to a CM
+                log.info("%s not sent: %s", plan.kind, window.reason)
+                return Failed(window.reason, unknown=bool(plan.sent_ids))
         while len(plan.sent_ids) < len(plan.parts):
             index = len(plan.sent_ids)
             if await self.blocked(message):
@@ -236,7 +258,7 @@ class Outbox:
                 raise LeaseLost("conversation lease lost before sending")
             reply = OutboundReply(message.platform, message.account_id, message.sender_id, plan.parts[index],
                                   in_reply_to=message.message_id, tag=f"{message.message_id}:{index}",
-                                  kind=plan.kind)
+                                  kind=plan.kind, metadata={AFTER_REPLY_WINDOW: True} if window.late else {})
             result = await sender.send(reply)
             if result.status == DELIVERED:
                 plan.sent_ids.append(result.platform_message_id)
@@ -252,6 +274,8 @@ class Outbox:
                 await self._block(message, result.reason)
                 await self._wait(delivery, token, plan, "retry", BLOCKED_RECHECK_S, result.reason)
                 return Pending("blocked")
+            if result.refusal:
+                return await self._refused(message, result, plan)
             if result.retryable and plan.attempts + 1 < self.send_attempts:
                 plan.attempts += 1
                 delay = backoff_s(plan.attempts, self.retry_base_s, result.retry_after_s)
@@ -260,6 +284,20 @@ class Outbox:
                 return Pending("retry")
             return Failed(result.reason, unknown=bool(plan.sent_ids))
         return Sent(plan.sent_ids)
+
+    async def _refused(self, message: InboundMessage, result: SendResult, plan: Plan) -> Failed:
+        """A refusal the pipeline acts on (``bot.channels``), never retried: the window closed (back to a CM,
+        with when the fan last wrote), another app controls the thread (the conversation is marked as
+        handled elsewhere), the fan cannot receive messages now (recorded with the reason)."""
+        reason = f"{result.refusal}: {result.reason}"
+        if result.refusal == OUTSIDE_WINDOW:
+            last = await self.window.last_fan_s(message.conversation_id)
+            reason += f"; the fan last wrote at {utc_text(last)}" if last else ""
+        elif result.refusal == HANDLED_ELSEWHERE:
+            await mark_handled_elsewhere(self.redis, message.conversation_id, "another_app",
+                                         message_id=message.message_id, detail=result.reason)
+        log.warning("send refused, not retried: %s", reason)
+        return Failed(reason, unknown=bool(plan.sent_ids))
 
     async def _wait(self, delivery: Delivery, token: str, plan: Plan, redo: str, delay_s: float,
                     error: str = "") -> None:

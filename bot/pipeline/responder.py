@@ -13,10 +13,13 @@ conversation a person owns, where nothing is drafted), and CPU-heavy work
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from typing import Any
 
+from bot.brand import current_brand
+from bot.channels import ANSWERED_ELSEWHERE
 from bot.language import detect_language
 from bot.messages import InboundMessage
 from bot.metrics import FAN_WAIT_SECONDS, MESSAGES, REASONS, reason_kind
@@ -25,6 +28,8 @@ from bot.pipeline.analysis import Analysis, analysis_from_meta, meta_from_parse
 from bot.pipeline.cm_queue import CMQueue
 from bot.pipeline.delivery import Failed, LeaseLost, Outbox, Pending, Plan, Sent, split_text
 from bot.pipeline.dialogue import Dialogue, Draft
+from bot.pipeline.disclosure import Disclosure
+from bot.pipeline.elsewhere import mark_handled_elsewhere
 from bot.pipeline.handoff import Handoff
 from bot.pipeline.ledger import Ledger
 from bot.pipeline.policy import ESCALATE, HOLD, SEND, Context, Decision, PolicyConfig, decide
@@ -32,8 +37,11 @@ from bot.pipeline.profiles import Profiles
 from bot.pipeline.queue import Delivery
 from bot.pipeline.rasa_client import RasaClient
 from bot.pipeline.recent import RecentMessages
+from bot.pipeline.thread import ConversationThread
+from bot.pipeline.tone_history import ToneHistory, ToneMark
 from bot.proofreading.base import Checked, ProofreadingUnavailable
 from bot.proofreading.typography import apply_safe_fixes
+from bot.schedule import Coverage, coverage, with_away
 from bot.errors import RasaError
 
 log = logging.getLogger("relais.responder")
@@ -44,6 +52,11 @@ def rasa_text(message: InboundMessage) -> str:
     if message.payload and message.payload.startswith("/"):
         return message.payload
     return message.text
+
+
+def _disclosed(disclosure: str, text: str) -> str:
+    """The reply with the bot's disclosure as its first paragraph, when one is due."""
+    return f"{disclosure}\n\n{text}" if disclosure else text
 
 
 class Responder:
@@ -60,8 +73,12 @@ class Responder:
         self.handoff = handoff
         self.cm_queue = cm_queue
         self.recent = recent
+        self.tone_history = ToneHistory(recent.redis) if recent is not None else None
         self.max_text = max_text
         self.rasa_attempts = rasa_attempts
+        self.brand = current_brand  # the brand file as it is now: its staffed hours and disclosure
+        self.clock = time.time  # when "now" is, for the staffed hours
+        self.disclosure = Disclosure(ledger.redis)
 
     async def respond(self, delivery: Delivery, token: str, *, late: bool = False,
                       state: dict[str, Any] | None = None) -> None:
@@ -75,6 +92,10 @@ class Responder:
         if status == "retry":
             await self._finish(delivery, state, await self.outbox.deliver(delivery, token, Plan.from_state(state)))
             return
+        if message.kind == ANSWERED_ELSEWHERE:  # the brand answered from another app: the bot steps back
+            await self._answered_elsewhere(message)
+            return
+        await self.outbox.window.note(message)  # the fan's last message: the platform's reply window runs from it
         language = state.get("language") or detect_language(message.text)
         with_human = await self.handoff.state(message.conversation_id) is not None
         if status == "drafted":
@@ -95,13 +116,23 @@ class Responder:
             message.text, draft.meta, language=language, attachments=message.attachments + message.links,
             has_draft=bool(draft.text.strip()) or with_human,
             draft_issues=tuple(i["word"] for i in draft.meta.get("proofreading", [])) + unchecked)
+        cover = self._coverage()
         context = Context(with_human=with_human, repeated=await self.recent.repeated(
-            message.conversation_id, message.message_id, message.text, self.policy.repeat_window_s))
+            message.conversation_id, message.message_id, message.text, self.policy.repeat_window_s),
+            tone_history=await self.tone_history.before(message.conversation_id, message.message_id),
+            review_sends=cover.review_sends)
         decision = decide(analysis, context, self.policy)
+        if not cover.staffed:
+            decision = Decision(decision.route, decision.reasons + ["after_hours"])
+        if message.text.strip():
+            await self.tone_history.add(message.conversation_id, ToneMark.of(message.message_id, analysis.tone,
+                                                                             analysis.short_kind))
         if late:
             decision = Decision(decision.route, decision.reasons + ["arrived_late"])
         if decision.route == SEND:
-            plan = Plan(split_text(draft.text, self.max_text[message.platform]))
+            disclosure = await self.disclosure.due(message.conversation_id, self.brand(),
+                                                   str(draft.meta.get("language") or language))
+            plan = Plan(split_text(_disclosed(disclosure, draft.text), self.max_text[message.platform]))
             routed = {"route": SEND, "reasons": decision.reasons, "evidence": analysis.evidence()}
             await self.ledger.set_state(message, **routed)
             await self._finish(delivery, {**state, "texts": draft.texts, "meta": draft.meta, **routed},
@@ -109,7 +140,7 @@ class Responder:
         elif decision.route == HOLD:
             await self._hold(delivery, analysis, draft, decision, token)
         else:
-            await self._escalate(delivery, analysis, draft, decision, token)
+            await self._escalate(delivery, analysis, draft, decision, token, cover)
 
     # -- understanding -----------------------------------------------------------------------
     async def _parse(self, text: str) -> dict[str, Any] | None:
@@ -182,6 +213,8 @@ class Responder:
         }
 
     async def _record(self, message: InboundMessage, route: str, reasons: list[str], extra: dict[str, Any]) -> None:
+        await ConversationThread(self.ledger.redis).fan_message(message.conversation_id, message.message_id,
+                                                                message.text, message.timestamp_ms, route)
         await self.ledger.record_outcome(message, route, reasons, extra)
         MESSAGES.labels(route).inc()
         for reason in reasons:
@@ -197,13 +230,20 @@ class Responder:
         await self._record(message, "held", decision.reasons, {"draft": draft.text})
 
     async def _escalate(self, delivery: Delivery, analysis: Analysis, draft: Draft, decision: Decision,
-                        token: str) -> None:
-        """Hand the conversation to a person: file the case, mark the conversation, tell the fan once."""
+                        token: str, cover: Coverage | None = None) -> None:
+        """Hand the conversation to a person: file the case, mark the conversation, tell the fan once — and,
+        outside staffed hours, when the team will read them."""
         message = delivery.message
         new = await self.handoff.begin(message.conversation_id, list(decision.reasons))
         holding = str(draft.meta.get("holding") or "")
+        language = str(draft.meta.get("language") or analysis.language)
         if holding:
-            holding = apply_safe_fixes(holding, str(draft.meta.get("language") or analysis.language))
+            holding = apply_safe_fixes(with_away(holding, self.brand(), cover or self._coverage(), language), language)
+            if new:
+                holding = _disclosed(await self.disclosure.due(message.conversation_id, self.brand(), language),
+                                     holding)
+        if new:
+            await self.disclosure.forget(message.conversation_id)  # told again once the bot is back
         case = await self._case(message, analysis, draft, decision, holding_message=holding if new else "")
         await self.cm_queue.add("escalated" if new else "follow_up", case)
         await self.ledger.set_state(message, route=ESCALATE, reasons=decision.reasons)
@@ -213,6 +253,28 @@ class Responder:
             await self._finish(delivery, routed, await self.outbox.deliver(delivery, token, plan))
         else:
             await self._record(message, "escalated", decision.reasons, {"draft": draft.text})
+        if new:
+            await self._hand_over(message)
+
+    async def _hand_over(self, message: InboundMessage) -> None:
+        """Pass the conversation to the platform's own inbox when its channel is set to (off by default)."""
+        sender = self.outbox.senders.get(message.platform) if self.outbox is not None else None
+        note = await sender.channel.hand_to_person(message.account_id, message.sender_id) if sender else ""
+        if note:
+            await self.ledger.set_state(message, handover=note)
+
+    def _coverage(self) -> Coverage:
+        """Whether the CM team is there now (``bot.schedule``), and when it is next."""
+        return coverage(self.brand(), dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc))
+
+    async def _answered_elsewhere(self, message: InboundMessage) -> None:
+        """The brand's account wrote to the fan from elsewhere (``payload`` says where): the bot is paused
+        for that conversation, and the CMs see where it was answered."""
+        where = message.payload or "elsewhere"
+        await mark_handled_elsewhere(self.ledger.redis, message.conversation_id, where, message_id=message.message_id)
+        await self.ledger.record_outcome(message, "escalated", [f"handled_elsewhere:{where}"], {})
+        MESSAGES.labels("escalated").inc()
+        REASONS.labels("handled_elsewhere").inc()
 
     async def _finish(self, delivery: Delivery, state: dict[str, Any], result: Sent | Pending | Failed) -> None:
         """After a delivery attempt: record the outcome, or leave the message waiting for its redo."""

@@ -1,5 +1,5 @@
 """The ``relais`` command: ``up``, ``gateway``, ``worker``, ``try``, ``train``, ``eval``, ``queue``, ``resume``,
-``status``, ``dead``, ``cm``, ``lint``."""
+``status``, ``dead``, ``cm``, ``lint``, ``schedule``."""
 
 from __future__ import annotations
 
@@ -98,6 +98,8 @@ def _eval(args: argparse.Namespace) -> int:
     predictions = asyncio.run(evaluation.predict([r["text"] for r in rows], _rasa_url(args), policy,
                                                  token=_env().get("RASA_TOKEN", "")))
     result = evaluation.evaluate(rows, predictions)
+    if args.rows:
+        evaluation.write_rows(args.rows, rows, predictions)
     print(json.dumps(result, indent=2) if args.json else evaluation.format_text(result))
     return 0
 
@@ -224,6 +226,17 @@ def _lint(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _schedule(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from bot.brand import load_brand
+    from bot.tools.schedule import schedule
+
+    brand = load_brand(args.brand)
+    print("\n".join(schedule(brand, now=dt.datetime.now(dt.timezone.utc), at=args.at, language=args.language)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="relais", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -244,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rasa-url", help="Rasa server (default: $RASA_URL or http://127.0.0.1:5005)")
     p.add_argument("--policy", help="policy file (default: policy.yml)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--rows", metavar="OUT.jsonl", help="also write one JSON line per row: its route and why")
     p.set_defaults(func=_eval)
     p = sub.add_parser("resume", help="give a conversation back to the bot after a person handled it")
     p.add_argument("conversation", help="conversation id: PLATFORM:ACCOUNT_ID:USER_ID")
@@ -274,6 +288,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--brand", help="brand file (default: brand.yml)")
     p.add_argument("--domain", help="Rasa domain (default: domain.yml)")
     p.set_defaults(func=_lint)
+    p = sub.add_parser("schedule", help="the CM team's next openings and closings, and the next public holidays")
+    p.add_argument("--at", metavar="'YYYY-MM-DD HH:MM'", help="is the team there then? (the brand's time zone)")
+    p.add_argument("--language", choices=["fr", "en"], help="default: the brand's first language")
+    p.add_argument("--brand", help="brand file (default: $RELAIS_BRAND_FILE or brand.yml)")
+    p.set_defaults(func=_schedule)
     from bot.tools.x_account import add_parser as add_x_parser
 
     add_x_parser(sub)

@@ -4,7 +4,8 @@ Each row's text goes through the same steps as live traffic — Rasa's NLU
 (intent and tone), language detection, the routing policy — and the
 predictions are compared with whichever of ``intent``, ``tone`` and
 ``route`` the row gives. Output: per-label precision, recall, F1 and a
-confusion matrix per column, as text or JSON.
+confusion matrix per column, as text or JSON; with ``--rows``, also one JSON
+line per input row saying why it got its route (:func:`write_rows`).
 """
 
 from __future__ import annotations
@@ -56,9 +57,38 @@ async def predict(texts: list[str], rasa_url: str, policy: PolicyConfig, concurr
             decision = decide(analysis, Context(), policy)
             return {"intent": analysis.intent, "tone": analysis.tone_label, "route": decision.route,
                     "reasons": decision.reasons, "language": language, "confidence": analysis.confidence,
-                    "tone_scores": analysis.tone.get("scores", {})}
+                    "tone_scores": analysis.tone.get("scores", {}),
+                    "flags": {name: words for name, words in (analysis.tone.get("evidence") or {}).items()},
+                    "scope": analysis.scope or {}}
 
         return await asyncio.gather(*(one(t) for t in texts))
+
+
+def row_record(row: dict[str, str], prediction: dict[str, Any]) -> dict[str, Any]:
+    """Why one row got its route: text, route, reasons, intent and confidence, tone, flags with words, language."""
+    record = {
+        "text": row["text"],
+        "route": prediction["route"],
+        "reasons": prediction["reasons"],
+        "intent": {"name": prediction["intent"], "confidence": round(float(prediction["confidence"]), 4)},
+        "tone": {"label": prediction["tone"], "scores": prediction.get("tone_scores", {})},
+        "flags": prediction.get("flags", {}),
+        "language": prediction["language"],
+    }
+    if prediction.get("scope"):
+        record["scope"] = prediction["scope"]
+    expected = {column: row[column] for column in COLUMNS if column in row}
+    if expected:
+        record["expected"] = expected
+    return record
+
+
+def write_rows(path: str | Path, rows: list[dict[str, str]], predictions: list[dict[str, Any]]) -> int:
+    """One JSON line per input row, in the file's order; returns how many were written."""
+    with Path(path).open("w", encoding="utf-8") as out:
+        for row, prediction in zip(rows, predictions):
+            out.write(json.dumps(row_record(row, prediction), ensure_ascii=False) + "\n")
+    return len(rows)
 
 
 def report(gold: list[str], predicted: list[str]) -> dict[str, Any]:

@@ -16,7 +16,9 @@ async def test_fan_is_greeted_by_first_name(gateway, graph, redis):
     await post_signed(gateway, messenger_event("Bonjour, vous livrez en Belgique ?", "fan-julie", mid="m_julie"))
     assert (await outcome(redis, "m_julie"))["status"] == "sent"
     [sent] = graph.to("fan-julie")
-    assert sent.text.startswith("Bonjour Julie,\n\nMerci pour votre message.")
+    disclosure, greeted = sent.text.split("\n\n", 1)  # the conversation's first automated message says so first
+    assert disclosure.startswith("Vous échangez avec l’assistant automatique de Maison Brindille.")
+    assert greeted.startswith("Bonjour Julie,\n\nMerci pour votre message.")
     assert sent.text.rstrip().endswith("L’équipe Maison Brindille")  # typographic apostrophe applied
 
 

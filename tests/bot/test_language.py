@@ -28,3 +28,14 @@ def test_english(text):
 def test_no_sign_falls_back_to_brand_default():
     assert detect_language("👍", default="fr") == "fr"
     assert detect_language("BR-204518", default="en") == "en"
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Thanks @Uber_Support. Have done so now.", "en"),  # "so", "now" are in no word list
+    ("Holy shit these plates are gorgeous", "en"),
+    ("trop beau 😍", "fr"),
+    ("Génial, livraison rapide", "fr"),
+    ("Gorgeous colours, super quality", "en"),
+])
+def test_character_models_decide_when_the_word_lists_cannot(text, language):
+    assert detect_language(text) == language

@@ -17,7 +17,8 @@ it redelivers an echo the gateway did not answer with 200 (honouring
 
 Scripted behaviours, consumed one per call from ``failures``:
 
-* ``(status, code)`` — an error body, nothing delivered (``retry_after`` adds the header);
+* ``(status, code)`` or ``(status, code, subcode)`` — an error body, nothing delivered (``retry_after``
+  adds the header);
 * ``"timeout"`` — delivered, then no answer until the caller gives up;
 * ``"reset"`` — delivered, then the connection is closed without an answer.
 """
@@ -76,6 +77,8 @@ class FakeGraphAPI(LocalServer):
     listeners: list[Callable[[SentMessage], None]] = field(default_factory=list)
     refused: list[tuple[int, int]] = field(default_factory=list)  # (status, code) of scripted errors answered
     echoes_posted: int = 0
+    handover_protocol: bool = False  # False: the Page uses Conversation Routing (pass_thread_control refused)
+    handovers: list[dict] = field(default_factory=list)  # pass_thread_control bodies received
     echoes_failed: int = 0
     _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
     _echoes: set = field(default_factory=set)
@@ -152,11 +155,11 @@ class FakeGraphAPI(LocalServer):
                 await self._deliver(request, body)
                 request.transport.close()
                 return web.Response(status=500)
-            status, code = failure
+            status, code, *subcode = failure
             self.refused.append((status, code))
             headers = {"Retry-After": self.retry_after} if self.retry_after else None
-            return web.json_response({"error": {"message": "scripted failure", "code": code}}, status=status,
-                                     headers=headers)
+            error = {"message": "scripted failure", "code": code, **({"error_subcode": subcode[0]} if subcode else {})}
+            return web.json_response({"error": error}, status=status, headers=headers)
         message_id = await self._deliver(request, body)
         return web.json_response({"recipient_id": body["recipient"]["id"], "message_id": message_id})
 
@@ -169,8 +172,21 @@ class FakeGraphAPI(LocalServer):
             return web.json_response({"error": {"message": "Unsupported get request.", "code": 100}}, status=400)
         return web.json_response({"first_name": names[psid], "id": psid})
 
+    async def _pass_thread_control(self, request: web.Request) -> web.Response:
+        """The Handover Protocol's ``pass_thread_control``; refused as on a Page with Conversation Routing unless
+        ``handover_protocol`` is set."""
+        if request.query.get("access_token") != self.token:
+            return web.json_response({"error": {"message": "Invalid OAuth access token.", "code": 190}}, status=401)
+        self.handovers.append(await request.json())
+        if not self.handover_protocol:
+            return web.json_response({"error": {"message": "(#10) Handover Protocol APIs are disabled for this Page",
+                                                "code": 10}}, status=400)
+        return web.json_response({"success": True})
+
     def routes(self) -> list[web.RouteDef]:
-        return [web.post("/{version}/{page_id}/messages", self._messages), web.get("/{version}/{psid}", self._profile)]
+        return [web.post("/{version}/{page_id}/messages", self._messages),
+                web.post("/{version}/me/pass_thread_control", self._pass_thread_control),
+                web.get("/{version}/{psid}", self._profile)]
 
     def to(self, recipient: str) -> list[SentMessage]:
         psid = fan(recipient)

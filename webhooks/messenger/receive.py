@@ -12,6 +12,13 @@ get a page-scoped id, so it is skipped), integer or string timestamps
 (one that is not a date — negative, infinite, absurdly large — is kept as 0),
 ``message.reply_to``, ``postback.referral``, quick replies, attachments and
 our own sends echoed back (``is_echo`` with the ``metadata`` tag we set).
+
+Conversation Routing (Meta's successor to the Handover Protocol, Relais
+being the Page's default app): an echo without our tag was written by a
+person in Meta Business Suite's inbox (``app_id`` 263902037430900, or none)
+or sent by another app. It becomes a message marked ``answered_elsewhere``
+(``payload``: ``business_suite`` or ``app:<id>``), without text, which the
+pipeline turns into a pause of the bot for that conversation.
 Events without a sender (checkbox-plugin opt-ins, ``app_roles``, policy
 enforcement) and deliveries for Instagram are answered 200 and ignored.
 Ids are the strings of digits Meta sends (JSON numbers are turned into
@@ -27,9 +34,10 @@ import math
 import re
 from typing import Any
 
-from bot.channels import WebhookBatch
+from bot.channels import ANSWERED_ELSEWHERE, WebhookBatch
 from bot.errors import PayloadError
 from bot.messages import Echo, InboundMessage
+from webhooks.messenger.handover import PAGE_INBOX_APP_ID  # Meta Business Suite's inbox
 
 log = logging.getLogger("relais.webhooks.messenger")
 
@@ -99,14 +107,21 @@ def _party(event: dict[str, Any], key: str) -> Any:
     return party.get("id") if isinstance(party, dict) else None
 
 
-def _echo(event: dict[str, Any], msg: dict[str, Any]) -> Echo | None:
-    tag = msg.get("metadata")
-    if not isinstance(tag, str) or not tag.startswith(ECHO_TAG_PREFIX) or len(tag) > _MAX_TAG:
-        return None  # the page's own reply written elsewhere (Business Suite, another app)
+def _echo(event: dict[str, Any], msg: dict[str, Any]) -> Echo | InboundMessage:
+    """Our own send (our tag in ``metadata``), or the page's reply written elsewhere."""
     page = _id(_party(event, "sender"), "sender")
     recipient = _id(_party(event, "recipient"), "recipient")
-    mid = msg.get("mid") if isinstance(msg.get("mid"), str) else ""
-    return Echo(PLATFORM, page, recipient, clean_text(tag[len(ECHO_TAG_PREFIX):]), clean_text(mid))
+    mid = clean_text(msg.get("mid"))[:200] if isinstance(msg.get("mid"), str) else ""
+    tag = msg.get("metadata")
+    if isinstance(tag, str) and tag.startswith(ECHO_TAG_PREFIX) and len(tag) <= _MAX_TAG:
+        return Echo(PLATFORM, page, recipient, clean_text(tag[len(ECHO_TAG_PREFIX):]), mid)
+    if not mid.strip():
+        raise _Skip("echo_without_mid")
+    app_id = msg.get("app_id")
+    app = str(app_id) if isinstance(app_id, (int, str)) and not isinstance(app_id, bool) and str(app_id) else ""
+    where = "business_suite" if app in ("", PAGE_INBOX_APP_ID) else f"app:{clean_text(app)[:40]}"
+    return InboundMessage(PLATFORM, mid, page, recipient, "", _timestamp(event.get("timestamp")),
+                          kind=ANSWERED_ELSEWHERE, payload=where)
 
 
 def _attachments(msg: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -172,9 +187,10 @@ def _event(event: Any, batch: WebhookBatch) -> None:
     msg = event.get("message")
     if isinstance(msg, dict) and msg.get("is_echo"):
         echo = _echo(event, msg)
-        if echo is None:
-            raise _Skip("echo_of_another_sender")
-        batch.echoes.append(echo)
+        if isinstance(echo, Echo):
+            batch.echoes.append(echo)
+        else:
+            batch.messages.append(echo)
         return
     sender_obj = event.get("sender")
     if not isinstance(sender_obj, dict):

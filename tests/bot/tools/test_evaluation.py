@@ -62,3 +62,44 @@ def test_eval_command_scores_a_jsonl_file_against_the_running_model(rasa_stack, 
     assert out["route"]["labels"]["send"]["recall"] == 1.0
     assert out["intent"]["labels"]["opening_hours"]["recall"] == 1.0
     assert out["tone"]["labels"]["angry"]["support"] == 1
+
+
+def test_rows_file_says_why_each_row_got_its_route(tmp_path):
+    rows = [{"text": "putain de service", "route": "escalate"}, {"text": "merci"}]
+    preds = [{"intent": "complaint", "confidence": 0.91234, "tone": "angry", "route": "escalate",
+              "reasons": ["intent:complaint", "flag:profanity"], "language": "fr",
+              "tone_scores": {"angry": 0.8, "negative": 0.1, "neutral": 0.05, "positive": 0.05},
+              "flags": {"profanity": ["putain"]}, "scope": {"similarity": 0.41, "nearest_intent": "complaint"}},
+             {"intent": "thank", "confidence": 0.97, "tone": "positive", "route": "send", "reasons": ["intent:thank"],
+              "language": "fr", "tone_scores": {"positive": 0.9}, "flags": {}}]
+    out = tmp_path / "rows.jsonl"
+    from bot.tools.evaluation import write_rows
+    assert write_rows(out, rows, preds) == 2
+    first, second = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert first == {"text": "putain de service", "route": "escalate",
+                     "reasons": ["intent:complaint", "flag:profanity"],
+                     "intent": {"name": "complaint", "confidence": 0.9123},
+                     "tone": {"label": "angry", "scores": preds[0]["tone_scores"]},
+                     "flags": {"profanity": ["putain"]}, "language": "fr",
+                     "scope": {"similarity": 0.41, "nearest_intent": "complaint"}, "expected": {"route": "escalate"}}
+    assert second["route"] == "send" and "expected" not in second and "scope" not in second
+
+
+@pytest.mark.stack
+def test_eval_command_writes_one_line_per_row(rasa_stack, tmp_path):
+    rows = [{"text": "Vous êtes des incompétents, c'est une honte !!!"}, {"text": "Do you deliver to Germany?"},
+            {"text": "👍"}]
+    path, out = tmp_path / "sample.csv", tmp_path / "why.jsonl"
+    path.write_text("text\n" + "\n".join(f'"{r["text"]}"' for r in rows) + "\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "bot.tools.cli", "eval", str(path), "--rows", str(out),
+                             "--rasa-url", rasa_stack.rasa_url], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "RASA_TOKEN": rasa_stack.token})
+    assert result.returncode == 0, result.stderr
+    angry, delivery, thumbs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [angry["text"], delivery["text"], thumbs["text"]] == [r["text"] for r in rows]
+    assert angry["route"] == "escalate" and "flag:insult" in angry["reasons"]
+    assert angry["flags"]["insult"] and angry["language"] == "fr"
+    assert set(angry["tone"]["scores"]) == {"angry", "negative", "neutral", "positive"}
+    assert delivery["intent"]["name"] == "delivery" and 0 < delivery["intent"]["confidence"] <= 1
+    assert delivery["language"] == "en" and 0 <= delivery["scope"]["similarity"] <= 1
+    assert thumbs["route"] != "escalate"

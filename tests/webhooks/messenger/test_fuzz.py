@@ -41,7 +41,7 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 
 DIGITS = re.compile(r"[0-9]{1,32}")
-KINDS = {"text", "quick_reply", "postback"}
+KINDS = {"text", "quick_reply", "postback", "answered_elsewhere"}  # the last: a reply written in Business Suite
 MAX_TIMESTAMP_MS = 2**53
 
 # -- valid deliveries to start from -----------------------------------------------------------------

@@ -204,7 +204,11 @@ async def test_echo_of_our_send_is_recorded_for_reconciliation(webhook_only, red
     assert resp.status == 200
     assert await redis.get(echo_key("messenger", "m_in:0")) == ours["message"]["mid"].encode()
     assert await redis.get(echo_key("messenger", "business-suite")) is None
-    assert await redis.xlen(STREAM) == 0
+    # the reply written in Business Suite is queued, in the fan's conversation, for the bot to step back
+    entries = await redis.xrange(STREAM)
+    assert len(entries) == 1
+    queued = InboundMessage.from_json(entries[0][1][b"msg"])
+    assert (queued.kind, queued.sender_id, queued.text) == ("answered_elsewhere", fan("fan-e"), "")
 
 
 # -- redelivery ---------------------------------------------------------------------------------

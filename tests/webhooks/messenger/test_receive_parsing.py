@@ -159,14 +159,25 @@ def test_echo_of_our_send_is_recorded_not_answered():
     assert batch.skipped == {}
 
 
-def test_echo_without_our_metadata_is_skipped():
+def test_echo_without_our_metadata_is_a_reply_written_elsewhere():
     batch = one(
-        event(sender={"id": PAGE}, recipient={"id": FAN}, message={"mid": "m_a", "is_echo": True, "text": "x"}),
+        event(sender={"id": PAGE}, recipient={"id": FAN}, timestamp=1700000000000,
+              message={"mid": "m_a", "is_echo": True, "text": "x"}),
         event(sender={"id": PAGE}, recipient={"id": FAN},
-              message={"mid": "m_b", "is_echo": True, "metadata": "other-app:1", "text": "y"}),
+              message={"mid": "m_b", "is_echo": True, "app_id": 263902037430900, "text": "y"}),
+        event(sender={"id": PAGE}, recipient={"id": FAN},
+              message={"mid": "m_c", "is_echo": True, "app_id": 4242, "metadata": "other-app:1", "text": "z"}),
+        event(sender={"id": PAGE}, recipient={"id": FAN}, message={"is_echo": True, "text": "no mid"}),
     )
-    assert batch.messages == [] and batch.echoes == []
-    assert batch.skipped == {"echo_of_another_sender": 2}
+    assert batch.echoes == []
+    assert [(m.message_id, m.account_id, m.sender_id, m.kind, m.payload, m.text) for m in batch.messages] == [
+        ("m_a", PAGE, FAN, "answered_elsewhere", "business_suite", ""),
+        ("m_b", PAGE, FAN, "answered_elsewhere", "business_suite", ""),
+        ("m_c", PAGE, FAN, "answered_elsewhere", "app:4242", ""),
+    ]
+    assert batch.messages[0].timestamp_ms == 1700000000000
+    assert batch.messages[0].conversation_id == f"messenger:{PAGE}:{FAN}"  # the fan's conversation
+    assert batch.skipped == {"echo_without_mid": 1}
 
 
 @pytest.mark.parametrize("sender, recipient, reason", [
