@@ -106,7 +106,8 @@ class Bench:
             await asyncio.to_thread(self.deployment.start_gateway, name=f"gateway-{i}")
         if self.args.echoes:
             self.graph.webhook = self.deployment.base_url
-        names = [self.deployment.start_worker() for _ in range(self.args.workers)]
+        extra = {"RELAIS_WORKER_CONCURRENCY": str(self.args.concurrency)} if self.args.concurrency else {}
+        names = [self.deployment.start_worker(**extra) for _ in range(self.args.workers)]
         await self.deployment.wait_ready(self.redis, names, timeout_s=300)
 
     async def stop(self) -> None:
@@ -356,6 +357,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--gateways", type=int, default=min(2, os.cpu_count() or 1),
                         help="gateway processes sharing the port (default as relais up)")
+    parser.add_argument("--concurrency", type=int, help="messages each worker handles at once (default: the setting's)")
     parser.add_argument("--send-latency-ms", type=float, default=0.0, help="the fake Graph API answers this late")
     parser.add_argument("--no-echoes", dest="echoes", action="store_false",
                         help="do not echo sends back to the gateway (Meta does when subscribed to message_echoes)")

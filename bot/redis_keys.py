@@ -38,7 +38,8 @@ The CM console (``bot/console/``) owns these:
 key                                         type        lifetime / owner
 =========================================  ==========  =================================================
 ``relais:console:accounts``                 set         names of CM accounts; ``relais cm add`` / ``disable``
-``relais:console:account:<name>``           hash        until disabled: role, Argon2id hash, TOTP secret
+``relais:console:account:<name>``           hash        until disabled: role, Argon2id hash, TOTP secret,
+                                                        language, ``away_seen_at`` (digest last read)
 ``relais:console:session:<sha256>``         string      ``console_session_s`` idle (renewed per request)
 ``relais:console:sessions:<name>``          set         a CM's session keys; emptied when disabled
 ``relais:console:fails:account:<name>``     string      15 minutes: failed sign-ins of one account

@@ -38,7 +38,9 @@ def _routes(console_app: web.Application) -> None:
     r.add_post("/api/item/{item}/viewing", views.viewing)
     r.add_post("/api/proofread", proofing.proofread_api)
     r.add_get("/api/stats", views.stats_api)
+    r.add_get("/api/counts", views.counts_api)
     r.add_get("/stats", views.stats_page)
+    r.add_get("/away", views.away_page)
     r.add_get("/audit", views.audit_page)
     r.add_get("/events", views.events)
     r.add_static("/static", HERE / "static", append_version=False)
@@ -69,7 +71,7 @@ def _console_ctx(parent: web.Application, settings: Settings):
         from bot.console import auth, events
         from bot.console.accounts import Accounts
         from bot.console.audit import AuditLog
-        from bot.console.context import CONSOLE, PROOFREADER, Console
+        from bot.console.context import CLOCK, CONSOLE, PROOFREADER, Console
         from bot.console.inbox import Inbox
         from bot.console.sending import ConsoleSender
         from bot.errors import ConfigError
@@ -91,6 +93,7 @@ def _console_ctx(parent: web.Application, settings: Settings):
                                                retry_base_s=settings.send_retry_base_s,
                                                echo_wait_s=settings.echo_wait_s))
         console.proofreader = console_app.get(PROOFREADER) or parent.get(PROOFREADER)
+        console.clock = parent.get(CLOCK) or console.clock
         console_app[CONSOLE] = console
         try:
             await _check_accounts(console)

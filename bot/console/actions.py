@@ -9,6 +9,9 @@
 * **resolve**: the conversation goes back to the bot — what ``relais
   resume`` does.
 
+A reply after the platform's window for a person (``bot.console.windows``)
+is refused before anything is claimed or sent, with the moment it closed.
+
 A held draft is sent at most once: the first CM to send it claims it, and
 any other sees who already did. A reply form carries its own id, so a
 double click or a resubmitted form sends nothing more.
@@ -23,7 +26,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.console import proofing
+from bot.console import display, proofing, windows
 from bot.console.audit import text_diff
 from bot.console.auth import CM
 from bot.console.context import Console, console_of
@@ -65,6 +68,10 @@ async def _send(console: Console, item: Item, cm: str, text: str, *, action: str
     case = item.case
     if not case:
         raise Refused(410, "not_found")
+    window = await windows.person_verdict(console, item)
+    if not window.allowed:  # the send engine would refuse it too: say so before anything is claimed
+        log.info("CM reply not sent: %s", window.reason)
+        raise Refused(409, "window_refused", closed=display.clock(window.closes_at or 0), reason=window.reason)
     language = item.language if item.language in ("fr", "en") else "fr"
     issues = await proofing.problems(console, text, language)
     if issues and not send_anyway:
@@ -97,7 +104,8 @@ async def _send(console: Console, item: Item, cm: str, text: str, *, action: str
         raise Refused(409, "busy")
     if outcome.status == "failed":
         raise Refused(502, "send_failed", reason=outcome.reason)
-    await _log(console, item, {"type": "cm", "by": cm, "text": text, "status": outcome.status, "audit": audit_id})
+    await _log(console, item, {"type": "cm", "by": cm, "text": text, "status": outcome.status, "audit": audit_id,
+                               "message_id": message_id})
     if details["diff"]:
         await _log(console, item, {"type": "action", "by": cm, "action": "edit", "diff": details["diff"]})
     await console.inbox.answered(item)

@@ -1,8 +1,11 @@
 """How items read to a CM: the thread of a conversation, wait badges, and what the list masks.
 
 The list of an inbox masks the names and order numbers a fan wrote (the
-CM queue itself never holds e-mails, phone or card numbers); the
-conversation page, behind the same sign-in, shows the text as filed.
+CM queue itself never holds e-mails, phone or card numbers). The
+conversation page, behind the same sign-in, shows the whole thread as the
+pipeline recorded it (``bot.pipeline.thread``): every fan message as
+written, personal data included, and every reply that reached the fan;
+a case older than that record shows its text as filed.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.console.inbox import Item
+from bot.console.windows import WindowLeft
 from bot.nlp import ORDER_NUMBER
+from bot.pipeline.thread import CM, FAN, ThreadEntry
 
 MASK = "•••"
 
@@ -41,19 +46,23 @@ def duration(seconds: float, language: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Badge:
     waited: str  # how long the fan has waited ("" once answered)
-    window_left: str  # what is left of the platform's reply window ("" when it has none)
+    window_left: str  # what is left of the platform's reply window, for the bot ("" when closed or none)
     window_closed: bool
     urgency: str  # calm | soon | late: the badge's colour
+    person_left: str = ""  # what is left of the window for a person's reply ("" when closed or none)
+    person_closed: bool = False  # nobody may write to the fan any more (until they write again)
 
 
-def badge(item: Item, reply_window_s: int | None, language: str, now: float | None = None) -> Badge:
+def badge(item: Item, left: WindowLeft, language: str, now: float | None = None) -> Badge:
+    """How long the fan has waited and what is left of the platform's windows (``bot.console.windows``)."""
     now = time.time() if now is None else now
     waited = duration(now - item.waiting_since, language) if item.waiting_since else ""
-    if not reply_window_s or not item.last_at:
+    if not left.has_window:
         return Badge(waited, "", False, "calm")
-    left = item.last_at + reply_window_s - now
-    urgency = "late" if left < 3 * 3600 else "soon" if left < reply_window_s / 2 else "calm"
-    return Badge(waited, duration(left, language) if left > 0 else "", left <= 0, urgency)
+    automated, person = left.automated_s or 0.0, left.human_s or 0.0
+    urgency = "late" if person < 3 * 3600 or left.urgent else "soon" if automated <= 0 else "calm"
+    return Badge(waited, duration(automated, language) if automated > 0 else "", automated <= 0, urgency,
+                 duration(person, language) if person > 0 else "", person <= 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,29 +71,60 @@ class Entry:
     at: float
     text: str = ""
     by: str = ""
-    label: str = ""  # holding message, draft (not sent), the action's name
+    label: str = ""  # holding message, sent reply, the CM reply's status, the action's name
     diff: str = ""
+    message_id: str = ""
 
 
-def thread(log: list[dict[str, Any]], cases: dict[str, dict[str, Any]], ledger: dict[str, dict]) -> list[Entry]:
+BOT_LABELS = {"holding": "holding", "reply": "sent"}
+
+
+def thread(log: list[dict[str, Any]], cases: dict[str, dict[str, Any]], ledger: dict[str, dict],
+           recorded: list[ThreadEntry] | tuple[ThreadEntry, ...] = ()) -> list[Entry]:
     """The conversation as the CM reads it, oldest first: fan messages, Relais's messages, CM replies,
-    private notes and CM actions. ``ledger`` maps a fan message id to its state (what the bot sent)."""
+    private notes and CM actions, each once.
+
+    ``recorded`` is the pipeline's thread: it holds every fan message as written and every reply that
+    reached the fan, so a fan message found there is shown from it. ``log`` is what the console
+    recorded (the cases it indexed, CM replies with who sent them, notes, actions); a case the
+    thread does not hold is shown from the CM queue, with what ``ledger`` (fan message id → state)
+    says the bot sent for it."""
+    recorded_fans = {e.message_id for e in recorded if e.who == FAN}
+    cm_log = [e for e in log if e.get("type") == "cm"]
+    cm_ids = {str(e.get("message_id") or "") for e in cm_log} - {""}
+    cm_texts = {str(e.get("text") or "") for e in cm_log if not e.get("message_id")}
+    delivered = {e.message_id for e in recorded if e.who == CM}
+    replied = {(e.message_id, e.route) for e in recorded if e.who not in (FAN, CM)}
     out: list[Entry] = []
+    shown: set[str] = set()
+    for e in recorded:
+        if e.who == FAN:
+            out.append(Entry(FAN, e.at, e.text, label=e.route, message_id=e.message_id))
+        elif e.who == CM:
+            if e.message_id not in cm_ids and e.text not in cm_texts:  # else the console's entry says who
+                out.append(Entry(CM, e.at, e.text, label="sent", message_id=e.message_id))
+        else:
+            out.append(Entry(e.who, e.at, e.text, label=BOT_LABELS.get(e.route, e.route), message_id=e.message_id))
     for entry in log:
         kind = entry.get("type")
         if kind == "fan":
             case = cases.get(entry.get("case", ""))
-            if not case:
+            mid = str((case or {}).get("message_id", ""))
+            if not case or mid in recorded_fans or mid in shown:  # a message filed twice is shown once
                 continue
-            out.append(Entry("fan", float(case["at"]), str(case.get("text", ""))))
-            if case.get("holding_message"):
-                out.append(Entry("bot", float(case["at"]), case["holding_message"], label="holding"))
-            sent = (ledger.get(case.get("message_id", "")) or {}).get("plan") or {}
-            if sent.get("sent_ids") and sent.get("kind") == "reply":
-                out.append(Entry("bot", float(case["at"]), "\n\n".join(sent.get("parts") or []), label="sent"))
+            shown.add(mid)
+            out.append(Entry("fan", float(case["at"]), str(case.get("text", "")), message_id=mid))
+            if case.get("holding_message") and (mid, "holding") not in replied:
+                out.append(Entry("bot", float(case["at"]), case["holding_message"], label="holding", message_id=mid))
+            sent = (ledger.get(mid) or {}).get("plan") or {}
+            if sent.get("sent_ids") and sent.get("kind") == "reply" and (mid, "reply") not in replied:
+                out.append(Entry("bot", float(case["at"]), "\n\n".join(sent.get("parts") or []), label="sent",
+                                 message_id=mid))
         elif kind == "cm":
-            out.append(Entry("cm", float(entry["at"]), entry.get("text", ""), entry.get("by", ""),
-                             entry.get("status", "")))
+            mid = str(entry.get("message_id") or "")
+            status = "sent" if mid and mid in delivered else entry.get("status", "")  # a pending send went out
+            out.append(Entry("cm", float(entry["at"]), entry.get("text", ""), entry.get("by", ""), status,
+                             message_id=mid))
         elif kind == "note":
             out.append(Entry("note", float(entry["at"]), entry.get("text", ""), entry.get("by", "")))
         elif kind == "action":

@@ -10,7 +10,9 @@ console indexes them as they arrive into **items**:
   ``relais resume`` hands the conversation back to the bot).
 
 Open items are ordered angry before negative before neutral, then by how
-long the fan has waited (oldest first). Handled items stay visible for 7
+long the fan has waited (oldest first); "needs a person" then puts first
+the conversations about to leave the platform's window for a person's
+reply (``bot.console.windows``). Handled items stay visible for 7
 days. Every gateway process may index; one at a time does (a 2-second lock),
 and each new item is announced on the console's event stream.
 """

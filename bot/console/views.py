@@ -17,12 +17,13 @@ from aiohttp import web
 
 from bot import redis_keys as keys
 from bot.brand import current_brand
-from bot.console import actions, auth, csrf, display, stats
+from bot.console import actions, auth, away, csrf, display, stats, windows
 from bot.console.auth import CM
 from bot.console.context import console_of
 from bot.console.i18n import LANGUAGES, pick_language, translator
 from bot.console.inbox import FILTERS, TONE_RANK, VIEWS, Item
 from bot.errors import ConfigError
+from bot.pipeline.thread import ConversationThread
 
 FLASH_KEYS = frozenset({"done_sent", "done_pending", "done_rejected", "done_assigned", "done_noted", "done_resolved"})
 
@@ -36,8 +37,22 @@ async def render(request: web.Request, template: str, status: int = 200, **value
     language = _language(request)
     session = request.get(CM)
     base = {"t": translator(language), "lang": language, "cm": session, "csrf": session.csrf if session else "",
-            "views": VIEWS, "clock": display.clock, "request": request, "view": None, "counts": None}
+            "views": VIEWS, "clock": display.clock, "request": request, "view": None,
+            "counts": await open_counts(console_of(request)) if session and values.get("counts") is None else None}
     return aiohttp_jinja2.render_template(template, request, {**base, **values}, status=status)
+
+
+async def open_counts(console) -> dict[str, int]:
+    """How many items wait in each open view (the numbers in the navigation bar)."""
+    async with console.redis.pipeline(transaction=False) as pipe:
+        for view in ("escalations", "drafts"):
+            pipe.zcard(keys.console_open(view))
+        found = await pipe.execute()
+    return dict(zip(("escalations", "drafts"), found))
+
+
+async def counts_api(request: web.Request) -> web.Response:
+    return web.json_response(await open_counts(console_of(request)))
 
 
 # -- signing in ---------------------------------------------------------------------------------
@@ -70,7 +85,8 @@ async def login(request: web.Request) -> web.Response:
         return await login_page(request, status=403, error=t("totp_required"))
     await console.throttle.succeeded(name)
     token = await console.sessions.create(account.name, account.role)
-    response = web.HTTPSeeOther("/console/inbox/escalations")
+    first = "/console/away" if await away.due(console, account.name) else "/console/inbox/escalations"
+    response = web.HTTPSeeOther(first)
     auth.set_session_cookie(request, response, token, console.settings.console_session_s)
     response.del_cookie(csrf.LOGIN_COOKIE, path="/console/login")
     raise response
@@ -98,11 +114,9 @@ def _filters(request: web.Request) -> dict[str, str]:
     return {k: request.query.get(k, "").strip()[:100] for k in FILTERS if request.query.get(k, "").strip()}
 
 
-def _row(item: Item, console, language: str, me: str) -> dict[str, Any]:
-    channel = console.channels.get(item.platform)
-    window = channel.limits.reply_window_s if channel is not None else None
+def _row(item: Item, console, language: str, me: str, left: windows.WindowLeft) -> dict[str, Any]:
     case = item.case
-    return {"item": item, "badge": display.badge(item, window, language),
+    return {"item": item, "badge": display.badge(item, left, language, console.clock()), "window": left,
             "preview": display.masked(str(case.get("text", "")), case.get("mentions")),
             "has_draft": bool(str(case.get("draft") or "").strip()), "reply_id": uuid.uuid4().hex[:16],
             "others": [v for v in item.viewers if v != me]}
@@ -116,15 +130,20 @@ async def _rows(request: web.Request) -> tuple[str, list[dict[str, Any]], dict[s
     await console.inbox.sync(console.events.publish)
     filters = _filters(request)
     items = await console.inbox.items(view, filters, request[CM].name)
+    left = await windows.windows_for(console, items)
+    if view == "escalations":
+        items = windows.needs_person_order(items, left)
     language = _language(request)
-    return view, [_row(i, console, language, request[CM].name) for i in items], filters
+    return view, [_row(i, console, language, request[CM].name, left[i.id]) for i in items], filters
 
 
 async def inbox(request: web.Request) -> web.Response:
-    view, rows, filters = await _rows(request)
     console = console_of(request)
+    if await away.due(console, request[CM].name):  # the first visit since the team left
+        raise web.HTTPSeeOther("/console/away")
+    view, rows, filters = await _rows(request)
     names = [a.name for a in await console.accounts.active()]
-    counts = {v: await console.redis.zcard(keys.console_open(v)) for v in ("escalations", "drafts")}
+    counts = await open_counts(console)
     return await render(request, "inbox.html", view=view, rows=rows, filters=filters, names=names,
                         tones=list(TONE_RANK), platforms=sorted(console.channels), counts=counts,
                         query=request.query_string)
@@ -163,9 +182,13 @@ async def item_page(request: web.Request, *, status: int = 200, flash: str = "",
     log = await console.inbox.conversation_log(item.conversation)
     case_ids = [e["case"] for e in log if e.get("type") == "fan" and e.get("case")]
     cases = await console.inbox.cases(case_ids[-100:])
+    recorded = await ConversationThread(console.redis).last(item.conversation)
+    in_thread = {e.message_id for e in recorded}
     ledger = {}
     for case in cases.values():
-        ledger[case.get("message_id", "")] = await console.sender.state(item.conversation, case.get("message_id", ""))
+        if case.get("message_id", "") not in in_thread:  # a case from before the thread was recorded
+            ledger[case.get("message_id", "")] = await console.sender.state(item.conversation,
+                                                                            case.get("message_id", ""))
     case = item.case
     language = item.language if item.language in ("fr", "en") else "fr"
     first_name = (await console.redis.get(keys.profile(item.platform, str(case.get("sender_id", "")))) or b"").decode()
@@ -173,13 +196,16 @@ async def item_page(request: web.Request, *, status: int = 200, flash: str = "",
     if not flash and request.query.get("done") in FLASH_KEYS:
         flash = request.query["done"]
     ui = _language(request)
-    channel = console.channels.get(item.platform)
+    left = (await windows.windows_for(console, [item]))[item.id]
+    verdict = await windows.person_verdict(console, item)
     return await render(
         request, "item.html", status=status, item=item, case=case, evidence=case.get("evidence") or {},
-        thread=display.thread(log, cases, ledger), first_name=first_name, language=language,
+        thread=display.thread(log, cases, ledger, recorded), first_name=first_name, language=language,
         canned=_canned(case, language, first_name or None, console.settings.brand_file),
         names=[a.name for a in await console.accounts.active()], viewers=viewers,
-        badge=display.badge(item, channel.limits.reply_window_s if channel else None, ui),
+        badge=display.badge(item, left, ui, console.clock()), window=left, can_send=verdict.allowed,
+        closed_at=display.clock(verdict.closes_at or 0) if not verdict.allowed else "",
+        last_fan=display.clock(left.last_fan_at),
         reply_id=uuid.uuid4().hex[:16], flash=flash, flash_values=flash_values or {},
         text=case.get("draft", "") if text is None else text, issues=issues or [],
         issues_json=json.dumps(issues or [], ensure_ascii=False))
@@ -237,4 +263,12 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 
 async def home(request: web.Request) -> web.Response:
-    raise web.HTTPSeeOther("/console/inbox/escalations")
+    due = await away.due(console_of(request), request[CM].name)
+    raise web.HTTPSeeOther("/console/away" if due else "/console/inbox/escalations")
+
+
+async def away_page(request: web.Request) -> web.Response:
+    """What happened while the team was away (the console opens on it once per closing)."""
+    language = _language(request)
+    digest = await away.digest_for(console_of(request), request[CM].name, language)
+    return await render(request, "away.html", digest=digest)

@@ -45,11 +45,33 @@ async function refreshRows() {
   }
 }
 
+// -- the navigation bar's counts, kept current on every page --------------------------------------
+let counting = null;
+async function refreshCounts() {
+  if (!document.querySelector("[data-count]")) return;
+  if (counting) { counting.again = true; return; }
+  counting = {again: false};
+  try {
+    const resp = await fetch("/console/api/counts", {credentials: "same-origin", headers: {"Accept": "application/json"}});
+    if (resp.ok) {
+      const counts = await resp.json();
+      document.querySelectorAll("[data-count]").forEach((span) => {
+        if (span.dataset.count in counts) span.textContent = String(counts[span.dataset.count]);
+      });
+    }
+  } finally {
+    const again = counting.again;
+    counting = null;
+    if (again) refreshCounts();
+  }
+}
+
 function live() {
   if (!window.EventSource) return;
   const source = new EventSource("/console/events");
   const onEvent = (e) => {
     const data = JSON.parse(e.data);
+    if (data.type === "item" || data.type === "handled") refreshCounts();
     if (page() === "inbox") refreshRows();
     if (page() === "item" && data.id === document.body.dataset.item && data.type === "viewing"
         && data.by && data.by !== document.body.dataset.me) {

@@ -4,6 +4,7 @@ real Redis, cases filed by the real responder code, and a real headless Chromium
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from redis.asyncio import Redis
 
 from bot.app import create_app
 from bot.console.accounts import Accounts
-from bot.console.context import PROOFREADER
+from bot.console.context import CLOCK, PROOFREADER
 from bot.messages import InboundMessage
 from bot.pipeline.analysis import Analysis
 from bot.pipeline.cm_queue import CMQueue
@@ -27,12 +28,14 @@ from bot.pipeline.ledger import Ledger
 from bot.pipeline.policy import ESCALATE, HOLD, Decision
 from bot.pipeline.queue import Delivery
 from bot.pipeline.responder import Responder
+from tests.conftest import RasaStack, stack_settings
 from tests.fakes.graph_api import FakeGraphAPI
-from tests.helpers import DEMO_PAGE_ID, close_client, fan, make_settings, messenger, shared_proofreader
+from tests.helpers import DEMO_PAGE_ID, close_client, fan, make_settings, messenger, shared_proofreader, start_worker
 
 CHROMIUM = "/usr/bin/chromium"
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 PASSWORD = "correct horse battery"
+ANGRY = "This is UNACCEPTABLE!!! You are thieves, I want my money back NOW or I call my lawyer"
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -56,10 +59,13 @@ class ConsoleGateway:
         return str(self.client.make_url("")).rstrip("/")
 
 
-async def start_gateway(redis_url: str, graph: FakeGraphAPI, **overrides) -> TestClient:
+async def start_gateway(redis_url: str, graph: FakeGraphAPI, clock=None, **overrides) -> TestClient:
+    """The gateway with its console; ``clock`` (``() -> seconds``) is the console's "now" when given."""
     settings = make_settings(redis_url, **overrides)
     app = create_app(settings, {"messenger": messenger(graph.url)})
     app[PROOFREADER] = shared_proofreader(None)
+    if clock is not None:
+        app[CLOCK] = clock
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     return client
@@ -78,6 +84,22 @@ async def console(redis: Redis, redis_url: str, graph: FakeGraphAPI) -> AsyncIte
     await close_client(client, timeout_s=5)
 
 
+@pytest_asyncio.fixture
+async def stack_console(redis: Redis, redis_url: str, rasa_stack: RasaStack,
+                        graph: FakeGraphAPI) -> AsyncIterator[ConsoleGateway]:
+    """The gateway with its console and a real worker on the real Rasa stack; one CM, alice (admin)."""
+    await Accounts(redis).add("alice", PASSWORD, role="admin")
+    settings = stack_settings(redis_url, rasa_stack)
+    client = await start_gateway(redis_url, graph, rasa_urls=settings.rasa_urls, rasa_token=settings.rasa_token,
+                                 actions_url=settings.actions_url)
+    graph.webhook = client
+    worker = await start_worker(settings, {"messenger": messenger(graph.url)}, brand_file=rasa_stack.brand_file)
+    yield ConsoleGateway(client, redis, graph)
+    graph.webhook = None
+    await worker.stop()
+    await close_client(client, timeout_s=5)
+
+
 async def sign_in(browser: Browser, gateway: ConsoleGateway, name: str = "alice",
                   language: str = "en-GB") -> tuple[BrowserContext, Page]:
     context = await browser.new_context(base_url=gateway.url, locale=language, viewport={"width": 1280, "height": 860})
@@ -86,7 +108,10 @@ async def sign_in(browser: Browser, gateway: ConsoleGateway, name: str = "alice"
     await page.fill("input[name=name]", name)
     await page.fill("input[name=password]", PASSWORD)
     await page.click("button[type=submit]")
-    await page.wait_for_url("**/console/inbox/escalations")
+    # The first visit since the team last left opens on the digest of what happened meanwhile.
+    await page.wait_for_url(re.compile(r".*/console/(inbox/escalations|away)$"))
+    if page.url.endswith("/console/away"):
+        await page.goto("/console/inbox/escalations")
     return context, page
 
 

@@ -4,37 +4,13 @@ CM's proofread reply reaches the fan once through the send engine."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 from playwright.async_api import Browser, expect
-from redis.asyncio import Redis
 
-from bot.console.accounts import Accounts
-from tests.bot.console.conftest import PASSWORD, ConsoleGateway, file_case, sign_in, start_gateway
-from tests.conftest import RasaStack, stack_settings
-from tests.fakes.graph_api import FakeGraphAPI
-from tests.helpers import close_client, fan, messenger, messenger_event, post_signed, start_worker
+from tests.bot.console.conftest import ANGRY, ConsoleGateway, file_case, sign_in
+from tests.helpers import fan, messenger_event, post_signed
 
 pytestmark = pytest.mark.stack
-
-ANGRY = "This is UNACCEPTABLE!!! You are thieves, I want my money back NOW or I call my lawyer"
-
-
-@pytest_asyncio.fixture
-async def stack_console(redis: Redis, redis_url: str, rasa_stack: RasaStack,
-                        graph: FakeGraphAPI) -> AsyncIterator[ConsoleGateway]:
-    await Accounts(redis).add("alice", PASSWORD, role="admin")
-    settings = stack_settings(redis_url, rasa_stack)
-    client = await start_gateway(redis_url, graph, rasa_urls=settings.rasa_urls, rasa_token=settings.rasa_token,
-                                 actions_url=settings.actions_url)
-    graph.webhook = client
-    worker = await start_worker(settings, {"messenger": messenger(graph.url)}, brand_file=rasa_stack.brand_file)
-    yield ConsoleGateway(client, redis, graph)
-    graph.webhook = None
-    await worker.stop()
-    await close_client(client, timeout_s=5)
 
 
 async def test_an_angry_fan_appears_live_and_gets_the_cms_proofread_reply_once(
