@@ -166,6 +166,7 @@ class Outbox:
         self.echo_wait_s = echo_wait_s
         self._clear_until: dict[tuple[str, str], float] = {}  # account → when to ask Redis again
         self.window = ReplyWindow(redis)  # the platform's messaging window (bot.pipeline.window)
+        self.thread = ConversationThread(redis)  # what the console's conversation page shows
 
     async def blocked(self, message: InboundMessage) -> bool:
         """Whether sending for this account is stopped; a block whose credentials changed is lifted.
@@ -235,8 +236,8 @@ class Outbox:
         if isinstance(result, Pending) or delivery.redo:  # a first attempt that went through was never parked
             await self._park(delivery, isinstance(result, Pending))
         if isinstance(result, Sent) and plan.parts:  # every part confirmed: the reply joins the thread
-            await ConversationThread(self.redis).reply(delivery.message.conversation_id, delivery.message.message_id,
-                                                       plan.parts, plan.kind, plan.sent_ids)
+            await self.thread.reply(delivery.message.conversation_id, delivery.message.message_id, plan.parts,
+                                    plan.kind, plan.sent_ids)
         return result
 
     async def _deliver(self, delivery: Delivery, token: str, plan: Plan) -> Sent | Pending | Failed:

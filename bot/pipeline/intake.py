@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from dataclasses import dataclass, field
 
 from bot.messages import InboundMessage
@@ -42,7 +43,7 @@ class Intake:
     def __init__(self, queue: InboundQueue, *, max_messages: int = 500) -> None:
         self.queue = queue
         self.max_messages = max_messages
-        self._waiting: list[_Waiting] = []
+        self._waiting: deque[_Waiting] = deque()
         self._flusher: asyncio.Task | None = None
         self.calls = 0  # Redis calls made, for the metrics and the tests
 
@@ -64,7 +65,7 @@ class Intake:
         while self._waiting:
             batch, size = [], 0
             while self._waiting and (not batch or size + len(self._waiting[0].messages) <= self.max_messages):
-                waiting = self._waiting.pop(0)
+                waiting = self._waiting.popleft()
                 batch.append(waiting)
                 size += len(waiting.messages)
             live = [w for w in batch if not w.done.done()]

@@ -73,7 +73,8 @@ class Responder:
         self.handoff = handoff
         self.cm_queue = cm_queue
         self.recent = recent
-        self.tone_history = ToneHistory(recent.redis) if recent is not None else None
+        self.tone_history = ToneHistory(ledger.redis)
+        self.thread = ConversationThread(ledger.redis)
         self.max_text = max_text
         self.rasa_attempts = rasa_attempts
         self.brand = current_brand  # the brand file as it is now: its staffed hours and disclosure
@@ -213,8 +214,8 @@ class Responder:
         }
 
     async def _record(self, message: InboundMessage, route: str, reasons: list[str], extra: dict[str, Any]) -> None:
-        await ConversationThread(self.ledger.redis).fan_message(message.conversation_id, message.message_id,
-                                                                message.text, message.timestamp_ms, route)
+        await self.thread.fan_message(message.conversation_id, message.message_id, message.text,
+                                      message.timestamp_ms, route)
         await self.ledger.record_outcome(message, route, reasons, extra)
         MESSAGES.labels(route).inc()
         for reason in reasons:
