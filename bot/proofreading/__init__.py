@@ -4,8 +4,12 @@
   (Debian's ``hunspell-fr``, ``hunspell-en-gb``), through ``pyenchant``;
 * ``grammalecte`` — French grammar and agreement, offline (Debian's
   ``python3-grammalecte``), typography rules off for chat text;
-* ``french`` and ``agreement`` — Relais's own French rules: stray capitals,
-  « a »/« à », « ou »/« où », determiner and number agreement;
+* ``french``, ``agreement`` and ``titles`` — Relais's own French rules: stray
+  capitals, « a »/« à », « ou »/« où », determiner and number agreement, the
+  capitals of English titles quoted in French;
+* ``confusion`` — real words out of place (« sue » for « sur », « son » for
+  « sont »), weighed with a French n-gram model (``ngrams``, built by
+  ``corpus`` from French text Debian ships, shipped in ``data/``);
 * ``harper`` — English spelling and grammar, offline (``harper-py``);
 * ``languagetool`` — a LanguageTool server (``LANGUAGETOOL_URL``) through
   language-tool-python's ``remote_server=``; short timeout and a circuit

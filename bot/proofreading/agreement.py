@@ -6,8 +6,11 @@
   (« restaurant », a participle); here the noun readings are compared, and a
   determiner that can also be a pronoun (« le », « la », « les ») is only
   judged before a word that cannot be a verb.
-* **number and noun** — « 5 personne », « dans 15 seconde »: after a whole
-  number from 2 to 999 (years and dates excepted), a noun is plural.
+* **number and noun** — « 5 personne », « dans 15 seconde », « quatre
+  étoile »: after a whole number from 2 to 999 (years and dates excepted) or
+  a number written in words, a noun is plural; after 1, singular;
+* **article and first name** — « la musique du John Maher »: French puts no
+  article before a person's first name.
 
 The suggestion is the determiner of the noun's gender and number (« un
 restaurant », « les prévisions », with « l’ », « cet », « mon » before a
@@ -30,12 +33,15 @@ FAMILIES = [("un", "une", "des", "des"), ("le", "la", "les", "les"), ("ce", "cet
             ("votre", "votre", "vos", "vos"), ("leur", "leur", "leurs", "leurs"),
             ("quel", "quelle", "quels", "quelles"), ("cet", "cette", "ces", "ces")]
 MONTHS = frozenset("janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split())
+# Numbers written in words (2 and more), after which a noun is plural.
+NUMBER_WORDS = frozenset("""deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize
+vingt trente quarante cinquante soixante cent cents mille plusieurs""".split())
 _VOWEL = re.compile(r"(?i)^[aeiouyàâäéèêëîïôöùûüœh]")
 _WHOLE_NUMBER = re.compile(r"(?:^|[\s(])(\d{1,3})[\s\u00a0\u202f]+$")
 _DATE_BEFORE = re.compile(r"(?i)\b(?:le|du|au|dès le|depuis le)[\s\u00a0]+\d{1,3}[\s\u00a0\u202f]+$")
 
 
-def _readings(morphs: list[str], prefix: str) -> list[list[str]]:
+def readings(morphs: list[str], prefix: str) -> list[list[str]]:
     out = []
     for morph in morphs:
         tags = morph.split("/")[1] if morph.count("/") >= 2 else morph
@@ -44,14 +50,14 @@ def _readings(morphs: list[str], prefix: str) -> list[list[str]]:
     return out
 
 
-def _gender_number(parts: list[str]) -> tuple[str, str]:
+def gender_number(parts: list[str]) -> tuple[str, str]:
     flags = [p for p in parts if p in ("m", "f", "e", "s", "p", "i")]
     gender = next((p for p in flags if p in "mfe"), "e")
     number = next((p for p in flags if p in "spi"), "i")
     return gender, number
 
 
-def _agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
+def agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
     return ("e" in (a[0], b[0]) or a[0] == b[0]) and ("i" in (a[1], b[1]) or a[1] == b[1])
 
 
@@ -79,57 +85,111 @@ class Agreement:
         tokens = [(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
         issues = []
         for index, (start, end, word) in enumerate(tokens):
-            if skip is not None and skip(start, end, word) or not word[:1].islower() or "-" in word:
+            if skip is not None and skip(start, end, word):
+                continue
+            if word[:1].isupper() and index > 0:
+                issue = self._before_name(text, tokens[index - 1], (start, end, word))
+                if issue is not None:
+                    issues.append(issue)
+                continue
+            if not word[:1].islower() or "-" in word:
                 continue
             noun = self._nouns(word)
-            if not noun or _readings(self._morph(word), ":G"):
+            if not noun:
                 continue
             previous = tokens[index - 1] if index > 0 else None
-            if previous is not None and text[previous[1]:start].strip() == "":
-                issue = self._determiner(text, previous, (start, end, word), noun)
+            adjacent = previous is not None and text[previous[1]:start].strip() == ""
+            if adjacent and not readings(self._morph(word), ":G"):
+                issue = self._determiner(text, previous, (start, end, word), noun,
+                                         tokens[index - 2][2] if index > 1 else None)
                 if issue is not None:
                     issues.append(issue)
                     continue
-            issue = self._after_number(text, (start, end, word), noun)
+            # After a number, « personne », « point » are the nouns, never the grammar words.
+            issue = self._after_number(text, (start, end, word), noun,
+                                       previous[2] if adjacent and previous is not None else None)
             if issue is not None:
                 issues.append(issue)
         return issues
 
-    def _nouns(self, word: str) -> list[tuple[str, str]]:
-        return [_gender_number(p) for p in _readings(self._morph(word), ":N")]
+    def _article_here(self, before: str | None, others: list[str]) -> bool:
+        """« à la listes », « trouver les ouvrage »: after a preposition or a verb, « la », « les » before a
+        word that is no infinitive are articles, not object pronouns (those stand before their own verb)."""
+        if before is None or any(":Y" in m for m in others):
+            return False
+        tags = [m.split("/")[1] for m in self._morph(before.lower()) if m.count("/") >= 2]
+        return bool(tags) and (all(t.startswith(":G:R") for t in tags) or
+                               all(t.startswith(":V") and ":Q" not in t for t in tags))
 
-    def _determiner(self, text: str, previous, current, nouns) -> Issue | None:
+    def _before_name(self, text: str, previous, current) -> Issue | None:
+        """« la musique du John Maher », « une piste des Jennifer Paull »: no article before a first name."""
+        p_start, p_end, article = previous
+        start, end, name = current
+        if article not in ("du", "des") or text[p_end:start].strip():
+            return None
+        morphs = self._morph(name)
+        if not morphs or not all(":M1" in m for m in morphs):
+            return None  # a first name and nothing else (« du Nord », « des Alpes » are not)
+        fields = {"fix": "de", "name": name}
+        return Issue(p_start, p_end, article, say("before_name", "fr", **fields), ("de",), "article_before_name",
+                     self.name, translations("before_name", **fields))
+
+    def _nouns(self, word: str) -> list[tuple[str, str]]:
+        return [gender_number(p) for p in readings(self._morph(word), ":N")]
+
+    def _determiner(self, text: str, previous, current, nouns, before: str | None = None) -> Issue | None:
         d_start, _, determiner = previous
         start, end, word = current
         if determiner[:1].isupper() and not re.search(r"(?:^|[.!?…:;«\"(])\s*$", text[:d_start]):
             return None  # inside a capitalised title
         morphs = self._morph(determiner.lower())
-        dets = [_gender_number(p) for p in _readings(morphs, ":G:D")]
+        dets = [gender_number(p) for p in readings(morphs, ":G:D")]
         if not dets:
             return None
         others = self._morph(word)
-        adjectives = [_gender_number(p) for p in _readings(others, ":A")]
+        adjectives = [gender_number(p) for p in readings(others, ":A")]
         can_be_pronoun = any(":O" in m for m in morphs)
         is_verb = any(m.split("/")[1].startswith(":V") for m in others if m.count("/") >= 2)
-        if can_be_pronoun and is_verb:
+        if can_be_pronoun and is_verb and not self._article_here(before, others):
             return None  # « je la titre » is not an agreement error
-        if any(_agree(d, n) for d in dets for n in nouns + adjectives):
+        if determiner.lower().startswith("quel") and any(">être/" in m or ">avoir/" in m for m in others):
+            return None  # « quelle est… », « quel a été… »: the verb, not a noun
+        if any(agree(d, n) for d in dets for n in nouns + adjectives):
             return None
         gender, number = nouns[0]
         fix = _determiner_for(determiner, word, gender, number)
-        suggestions = (f"{fix} {word}",) if fix else ()
+        suggestions = (f"{fix}{word}" if fix.endswith("’") else f"{fix} {word}",) if fix else ()
+        if any(n == "p" for _, n in dets) and all(n == "s" for _, n in nouns) and not word.endswith(("s", "x")):
+            suggestions += (f"{determiner} {word}s",)  # « les ouvrage » → « l’ouvrage » or « les ouvrages »
         fields = {"determiner": determiner, "word": word}
         return Issue(d_start, end, text[d_start:end], say("determiner", "fr", **fields), suggestions,
                      "determiner_agreement", self.name, translations("determiner", **fields))
 
-    def _after_number(self, text: str, current, nouns) -> Issue | None:
+    def _after_number(self, text: str, current, nouns, word_before: str | None) -> Issue | None:
         start, end, word = current
         before = text[:start]
         number = _WHOLE_NUMBER.search(before)
-        if number is None or int(number.group(1)) < 2 or word in MONTHS or _DATE_BEFORE.search(before):
+        if number is None and word_before is not None and word_before.lower() in NUMBER_WORDS:
+            written = word_before.lower()
+        elif number is not None:
+            written = number.group(1)
+            if int(written) == 1 and not re.search(r"[\d,.]\s*1[\s\u00a0\u202f]+$", before):
+                return self._singular(current, nouns)
+            if int(written) < 2 or _DATE_BEFORE.search(before):
+                return None
+        else:
             return None
-        if any(n != "s" for _, n in nouns) or len(word) < 3:
+        if word in MONTHS or any(n != "s" for _, n in nouns) or len(word) < 3:
             return None
-        fields = {"word": word, "number": number.group(1)}
+        fields = {"word": word, "number": written}
         return Issue(start, end, word, say("plural", "fr", **fields), (word + ("x" if word.endswith("eau") else "s"),),
                      "number_agreement", self.name, translations("plural", **fields))
+
+    def _singular(self, current, nouns) -> Issue | None:
+        """« 1 étoiles »: after 1, a noun that is only plural takes the singular."""
+        start, end, word = current
+        if not nouns or any(n != "p" for _, n in nouns) or not word.endswith(("s", "x")) or len(word) < 4:
+            return None
+        fields = {"word": word, "number": "1"}
+        return Issue(start, end, word, say("singular", "fr", **fields), (word[:-1],), "number_agreement",
+                     self.name, translations("singular", **fields))

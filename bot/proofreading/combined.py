@@ -1,7 +1,8 @@
 """Several checkers on one text, as one backend: the shipped French and English proofreaders.
 
 French: Hunspell (spelling, ``hunspell-fr``), Grammalecte (grammar and
-agreement), Relais's own French rules (capitals, « a »/« à »). English:
+agreement), Relais's own French rules (capitals, « a »/« à », agreement) and
+the n-gram check of real words out of place (« sue » for « sur »). English:
 Harper (spelling and grammar, British or American), which on the measures of
 ``benchmarks/proofreading.py`` needs no second dictionary beside it.
 
@@ -70,6 +71,10 @@ class Combined:
                     self._lines.move_to_end(key)
             issues += [i.moved(offset) for i in found]
         return merge(issues)
+
+    def forget(self) -> None:
+        """Drop the remembered lines (every line is checked again)."""
+        self._lines.clear()
 
     async def check(self, text: str, language: str) -> list[Issue]:
         return self.check_sync(text)

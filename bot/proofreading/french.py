@@ -5,7 +5,9 @@ Each word is a correct word; it is wrong where it stands:
 * **a capital in the middle of a sentence** on a common word (« ajouter à ma
   Liste ») — French capitalises names, not nouns. A run of capitalised words
   is a name or a title (« Maison Brindille », « Flow Espagnol ») and is left
-  alone, as are words capitalised by convention (Madame, Monsieur, l’État);
+  alone, as are words capitalised by convention (Madame, Monsieur, l’État),
+  but not a grammar word or a verb after a lower-case word (« jouer Sur
+  Zvooq ») nor the noun that announces a title (« la Chanson Virales »);
 * **a sentence starting in lower case** (the safe fixes capitalise drafts,
   this reports it in text a person typed);
 * **« ou » for « où »** before « est », « sont », « se trouve »… (« ou est ma
@@ -13,7 +15,11 @@ Each word is a correct word; it is wrong where it stands:
 * **« a » for « à »**: the verb *avoir* needs a subject; it cannot follow an
   infinitive (« ajouter a »), a preposition, or stand before an infinitive, a
   name or a number (« a faire », « a Lyon », « a 10 h »), nor before a
-  determiner in an instruction (« Ajouter cette piste a ma liste »).
+  determiner in a clause that already has its verb (« J’aimerais ajouter
+  cette piste a ma liste »);
+* **a past participle for an infinitive** after « s’il vous plaît » or in an
+  order's second verb (« Trouver et joué ») — Grammalecte covers the modals;
+* **« avoir besoins »** — the locution keeps « besoin » singular.
 
 Word classes come from Grammalecte's lexicon (its spell checker's
 morphologies), loaded once with the Grammalecte backend.
@@ -37,13 +43,34 @@ CONVENTIONAL_CAPITALS = frozenset({
 SUBJECTS = frozenset({"il", "elle", "on", "y", "qui", "ça", "cela", "ce", "tout", "chacun", "chacune", "personne",
                       "rien", "quelqu’un", "quelqu'un", "ne", "n", "lui", "nous", "vous", "leur", "en", "où"})
 CLAUSE_OPENERS = frozenset({"qui", "que", "qu", "dont", "où", "si", "quand", "lorsque", "parce", "comme", "car",
-                            "mais", "il", "elle", "on", "ils", "elles"})
+                            "mais", "il", "elle", "on", "ils", "elles", "et", "ou", "puis", "donc", "alors",
+                            "sinon", "quoi", "lequel", "laquelle", "lesquels", "lesquelles"})
+# Forms of « avoir » before « besoin »: the locution « avoir besoin de » keeps « besoin » singular.
+AVOIR = frozenset({"ai", "as", "a", "avons", "avez", "ont", "avais", "avait", "avions", "aviez", "avaient",
+                   "aurai", "auras", "aura", "aurons", "aurez", "auront", "aurais", "aurait", "aurions",
+                   "auriez", "auraient", "aie", "ait", "ayons", "ayez", "aient", "avoir", "eu"})
+# The polite formula after which an order follows, in the infinitive or the imperative.
+_PLEASE = re.compile(r"(?i)s[’']il\s+(?:vous|te)\s+pla[iî]t[\s\u00a0]*$")
+_INVERTED_SUBJECT = re.compile(r"(?i)-(?:t-)?(?:je|tu|il|elle|on|nous|vous|ils|elles)$")
+# Grammar words no name is made of: capitalised after a lower-case word, they are a slip (« jouer Sur
+# Zvooq », « qui Est à deux pas »). Articles are not among them: a title may open with one (« à La Vie en rose »).
+CAPITAL_SLIPS = frozenset({"de", "sur", "dans", "pour", "par", "avec", "sous", "chez", "vers", "entre", "et", "ou",
+                           "où", "est", "sont", "plus", "moins", "très", "que", "qui", "mais", "donc", "car", "ni",
+                           "aussi", "ainsi", "puis", "alors", "encore", "déjà"})
+_DETERMINERS = frozenset({"le", "la", "les", "l’", "l'", "un", "une", "ce", "cet", "cette", "ces", "mon", "ma", "mes",
+                          "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos", "leur", "leurs",
+                          "du", "au", "aux"})
 # « ou est… », « ou se trouve… »: after "or", these verbs ask "where".
 _WHERE_VERBS = frozenset({"est", "sont", "était", "étaient", "sera", "seront", "se", "s", "habitez", "trouve"})
 # What may open a sentence or a quotation, after which a capital is expected.
 _OPENERS = re.compile(r"(?:^|[.!?…][\s\u00a0\u202f]+|[:;\n«“\"(\[—–•*-][\s\u00a0\u202f]*|^\s*)$")
 # Where a sentence starts (and so a capital is due): the text's start, a line's, after . ! ? …
 _SENTENCE_START = re.compile(r"(?:^|[.!?…][\s\u00a0\u202f]+|\n[\s\u00a0\u202f]*)$|^\s*$")
+
+
+def _joined(text: str, end: int, start: int) -> bool:
+    """Only spaces between two words: they may be one name."""
+    return not text[end:start].strip()
 
 
 class FrenchRules:
@@ -82,7 +109,7 @@ class FrenchRules:
                 fix = word[0].upper() + word[1:]
                 issues.append(Issue(start, end, word, say("sentence_start", "fr", word=fix), (fix,),
                                     "sentence_start", self.name, translations("sentence_start", word=fix)))
-            elif not may_be_capital and self._stray_capital(word, previous, following, text):
+            elif not may_be_capital and self._stray_capital(word, start, previous, following, text):
                 fix = word.lower()
                 issues.append(Issue(start, end, word, say("capital", "fr", word=word), (fix,), "capital",
                                     self.name, translations("capital", word=word)))
@@ -90,22 +117,62 @@ class FrenchRules:
                 fix = "À" if word == "A" else "à"
                 issues.append(Issue(start, end, word, say("a_for_à", "fr"), (fix,), "a_for_à", self.name,
                                     translations("a_for_à")))
-            elif word.lower() == "ou" and following is not None and \
-                    re.split(r"[-’']", following[2].lower())[0] in _WHERE_VERBS:
+            elif word.lower() == "ou" and following is not None and (
+                    re.split(r"[-’']", following[2].lower())[0] in _WHERE_VERBS
+                    or starts_sentence and _INVERTED_SUBJECT.search(following[2])):
                 fix = "Où" if word[0].isupper() else "où"
                 issues.append(Issue(start, end, word, say("ou_for_où", "fr"), (fix,), "ou_for_où", self.name,
                                     translations("ou_for_où")))
+            infinitive = self._infinitive_wanted(word, previous, text, start)
+            if infinitive:
+                issues.append(Issue(start, end, word, say("infinitive", "fr", word=word, fix=infinitive),
+                                    (infinitive,), "participle_for_infinitive", self.name,
+                                    translations("infinitive", word=word, fix=infinitive)))
+            if word.lower() == "besoins" and previous is not None and \
+                    re.split(r"[’']", previous[2].lower())[-1] in AVOIR:
+                issues.append(Issue(start, end, word, say("besoin", "fr"), (word[:-1],), "avoir_besoin",
+                                    self.name, translations("besoin")))
         return issues
 
-    def _stray_capital(self, word: str, previous, following, text: str) -> bool:
+    def _infinitive_wanted(self, word: str, previous, text: str, start: int) -> str | None:
+        """« S’il vous plaît joué… », « Trouver et joué… »: a past participle with no auxiliary where an
+        order's infinitive stands; the infinitive, or None."""
+        if not word[:1].islower() or previous is None:
+            return None
+        morphs = [m for m in self._morph(word) if m.count("/") >= 2]
+        if not morphs or not all(":Q" in m.split("/")[1] for m in morphs):
+            return None
+        lemma = morphs[0].split("/")[0].lstrip(">")
+        if _PLEASE.search(text[:start]):
+            return lemma  # « S’il vous plaît joué… »
+        if previous[2].lower() == "et":
+            before = WORD.findall(re.split(r"[.!?…\n;]", text[:previous[0]])[-1])
+            verbs = [w for w in before if self._is(w.lower(), ":V")]
+            if verbs and self._only(verbs[0].lower(), ":Y") and before and before[0] == verbs[0]:
+                return lemma  # « Trouver et joué » — an order in the infinitive, its second verb alike
+        return None
+
+    def _stray_capital(self, word: str, start: int, previous, following, text: str) -> bool:
         if len(word) < 2 or not (word[0].isupper() and word[1:].islower()) or "-" in word or "’" in word:
             return False
         lower = word.lower()
         if lower in CONVENTIONAL_CAPITALS or not self._common(lower) or self._is(word, ":M"):
             return False
+        if any(m.lstrip(">")[:1].isupper() for m in self._morph(word)):
+            return False  # the lexicon knows it as a name (« en Suisse », « au Japon »)
+        after_lower = previous is not None and previous[2][:1].islower() and _joined(text, previous[1], start)
+        if after_lower and (lower in CAPITAL_SLIPS or self._only(lower, ":V")):
+            return True  # « jouer Sur Zvooq », « je veux Voir… »: no name starts with these
+        if after_lower and previous[2].lower() in _DETERMINERS and self._is(lower, ":N") and \
+                following is not None and following[2][:1].isupper() and \
+                _joined(text, start + len(word), following[0]):
+            return True  # « la Chanson Virales », « le Titre Difficult Loves »: the noun before a title
         for neighbour in (previous, following):
             if neighbour is None or not neighbour[2][:1].isupper():
                 continue
+            if not (_joined(text, neighbour[1], start) if neighbour is previous
+                    else _joined(text, start + len(word), neighbour[0])):
+                continue  # a number or a mark between them (« Sara 1 Point »): not one name
             if neighbour is previous and _OPENERS.search(text[:neighbour[0]]):
                 continue  # the sentence's first word: its capital says nothing
             return False  # part of a capitalised run: a name or a title
@@ -119,6 +186,8 @@ class FrenchRules:
         f_start, _, f_word = following
         if text[f_start - 1:f_start] == "-":
             return False  # "a-t-il"
+        if text[end - 1:end] == "A" and not starts_sentence and f_word[:1].isupper() and not self._tags(f_word):
+            return False  # « A Very Cellular Song »: an English title's article
         if self._only(f_word.lower(), ":Y"):
             return True  # "a faire"
         p_word = previous[2].lower() if previous is not None else ""
@@ -130,12 +199,21 @@ class FrenchRules:
             return starts_sentence and self._is(f_word.lower(), ":D")  # « A ma liste » opening a sentence
         if self._only(p_word, ":Y") or self._only(p_word, ":R"):
             return True  # « ajouter a », « jusque a »
-        return self._is(f_word.lower(), ":D") and self._in_order(text[:previous[0]])
+        return self._is(f_word.lower(), ":D") and self._verb_already(text[:previous[0]])
 
-    def _in_order(self, before: str) -> bool:
-        """The sentence so far is an instruction (« Ajouter cette piste … »): no subject for « a »."""
-        sentence = re.split(r"[.!?…\n]", before)[-1]
-        words = WORD.findall(sentence)
-        if not words or any(w.lower() in CLAUSE_OPENERS or w.lower() in SUBJECTS for w in words):
+    def _verb_already(self, before: str) -> bool:
+        """The clause so far already has its verb (« Ajouter cette piste … », « J’aimerais ajouter cette
+        piste … ») and opens no other clause: « a » there cannot be a second verb, it is « à »."""
+        clause = re.split(r"[.!?…\n,;:]", before)[-1]
+        words = WORD.findall(clause)
+        if not words or any(re.split(r"[’']", w.lower())[0] in CLAUSE_OPENERS or w.lower() in SUBJECTS
+                            for w in words):
             return False
-        return self._is(words[0].lower(), ":Y") or self._only(words[0].lower(), ":E")
+        if self._is(words[0].lower(), ":Y") or self._only(words[0].lower(), ":E"):
+            return True  # an order
+        for w in words:
+            verb = re.split(r"[’']", w.lower())[-1]
+            tags = self._tags(verb)
+            if tags and all(t.startswith(":V") and ":Q" not in t for t in tags):
+                return True  # a conjugated verb or an infinitive, and nothing else it could be
+        return False

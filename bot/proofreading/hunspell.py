@@ -7,7 +7,9 @@ chat text is full of — as its parts: an elided French word (``d’Annecy``,
 one (``dites-le-nous``) when every part is. A French text may quote English
 (a song, a product, "click and collect"): an English word is accepted there
 when it stands in an English phrase — next to another word only the English
-dictionary knows — so a lone "sue" for "sur" is still caught.
+dictionary knows, or inside a capitalised title (« Chips and Salsa ») — so a
+lone "sue" for "sur" is still caught. A product's spelling (« iTunes »,
+« eBay ») and a known word behind a French prefix (« microalbum ») are words.
 
 Words the caller protects (the brand's, the fan's first name) and protected
 spans are skipped before any lookup. Suggestions are ranked by
@@ -31,6 +33,10 @@ DICTIONARIES = {"fr": "fr_FR", "en": {"british": "en_GB", "american": "en_US"}}
 # A letter run glued to digits (« 1er », « 3e », « A4 », a code) is not a word to look up.
 WORD = re.compile(r"(?<![\w])[^\W\d_]+(?:[’'\-][^\W\d_]+)*(?![\w])")
 _ELISION = re.compile(r"(?i)^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)[’']")
+# A brand's spelling: a lower-case head and a capital inside (« iTunes », « eBay », « iPhone »).
+_CAMEL_CASE = re.compile(r"^[a-z]{1,2}[A-Z][a-z]+(?:[A-Z][a-z]*)*$")
+# French prefixes that make new words of known ones (« microalbum », « multiprise »).
+PREFIXES = ("micro", "mini", "maxi", "méga", "multi", "super", "hyper", "ultra", "anti", "auto", "néo", "semi")
 
 
 def _dictionary(tag: str):
@@ -75,7 +81,11 @@ class HunspellBackend:
                        for part in word.split("-") if part)
         if word[1:].islower() and word[:1].isupper() and self._dict.check(word.lower()):
             return True
-        return False
+        if _CAMEL_CASE.match(word):
+            return True  # a product's name
+        lower = word.lower()
+        return self.language == "fr" and any(lower.startswith(p) and len(lower) - len(p) >= 3 and
+                                             self._dict.check(lower[len(p):]) for p in PREFIXES)
 
     def _proper(self, word: str) -> bool:
         # "d’Ouachita": an elided capitalised word is a name; it is judged like any capitalised word.
@@ -107,13 +117,14 @@ class HunspellBackend:
         for match in WORD.finditer(text):
             word, start, end = match.group(0), match.start(), match.end()
             if skip is not None and skip(start, end, word):
-                tokens.append((start, end, word, True, False))
+                # Accepted (a brand word); it still tells whether its neighbours are quoted English.
+                tokens.append((start, end, word, True, self.english(word) and not self.known(word)))
                 continue
             known = self.known(word)
             tokens.append((start, end, word, known, not known and self.english(word)))
         issues = []
         for index, (start, end, word, known, english) in enumerate(tokens):
-            if known or (english and self._in_english_phrase(tokens, index)):
+            if known or (english and self._in_english_phrase(tokens, index, text)):
                 continue
             suggestions = rank(word, self.suggest(word))
             issues.append(Issue(start, end, word, say("spelling", self.language, word=word), tuple(suggestions),
@@ -121,9 +132,18 @@ class HunspellBackend:
         return issues
 
     @staticmethod
-    def _in_english_phrase(tokens: list, index: int) -> bool:
-        """An English word inside French is quoted English when a neighbour is English too."""
-        return any(0 <= j < len(tokens) and tokens[j][4] for j in (index - 1, index + 1))
+    def _in_english_phrase(tokens: list, index: int, text: str = "") -> bool:
+        """An English word inside French is quoted English when a neighbour is English too, or a capitalised
+        word inside the sentence — a title's (« Chips and Salsa »)."""
+        for j in (index - 1, index + 1):
+            if not 0 <= j < len(tokens):
+                continue
+            if tokens[j][4]:
+                return True
+            start, _, word = tokens[j][:3]
+            if word[:1].isupper() and j > 0 and not re.search(r"[.!?…:]\s*$", text[:start]):
+                return True
+        return False
 
     async def check(self, text: str, language: str) -> list[Issue]:
         return self.check_sync(text)

@@ -8,7 +8,9 @@ Two kinds of protection, shared by every backend:
 * **words** — the brand's name, its ``vocabulary`` list (products, places,
   partners), the words of its signature, and the fan's first name — are
   accepted however they are capitalised, alone or inside a hyphenated or
-  elided form (``Brindille``, ``l’équipe Maison Brindille``).
+  elided form (``Brindille``, ``l’équipe Maison Brindille``). The grammar
+  words inside a name (« rue *de la* Monnaie ») are not names: they are
+  still read, so « des » for « de » or « the » for « The » is still caught.
 
 :func:`brand_words` is built once per version of ``brand.yml``: the Brand
 object :func:`bot.brand.current_brand` returns changes only when the file
@@ -35,6 +37,12 @@ PROTECTED_SPANS = re.compile(
     r"|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+"  # emoji
 )
 _SPLIT = re.compile(r"[^\w]+")
+# Grammar words of both languages: a part of a name (« rue de la Monnaie », « The Maison Brindille team »)
+# but never a name of their own, and words the checkers must still read (« de » for « des », « the » for « The »).
+GRAMMAR_WORDS = frozenset("""
+le la les l un une des du de d au aux à a en et ou où sur sous dans par pour avec chez ce cet cette ces
+the a an of and or in on at to for by with from is are
+""".split())
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
@@ -57,9 +65,9 @@ class Vocabulary:
         out = set()
         for entry in words:
             entry = _normalise(str(entry).strip())
-            if entry:
+            if entry and entry not in GRAMMAR_WORDS:
                 out.add(entry)
-                out.update(part for part in _SPLIT.split(entry) if part)
+                out.update(part for part in _SPLIT.split(entry) if part and part not in GRAMMAR_WORDS)
         return cls(frozenset(out))
 
     def __or__(self, other: "Vocabulary") -> "Vocabulary":

@@ -1,8 +1,9 @@
 """The proofreader Relais uses: safe fixes, then the right checker per language, the brand's words accepted.
 
 Without ``LANGUAGETOOL_URL``, the embedded checkers are used: for French
-Hunspell's spelling, Grammalecte's grammar and Relais's French rules; for
-English Harper. With it, LanguageTool checks both languages; when it is
+Hunspell's spelling, Grammalecte's grammar, Relais's French rules (capitals,
+« a »/« à », agreement, English titles) and the n-gram check of real words out
+of place; for English Harper. With it, LanguageTool checks both languages; when it is
 unavailable (timeout, circuit open) the embedded checker of that language
 takes over, so a draft is never sent unchecked.
 
@@ -37,16 +38,20 @@ log = logging.getLogger("relais.proofreading")
 
 
 def french_checker():
-    """Hunspell spelling, Grammalecte grammar, Relais's French rules: the French that ships."""
+    """Hunspell spelling, Grammalecte grammar, Relais's French rules and the n-gram check of words that do
+    not fit where they stand: the French that ships."""
     from bot.proofreading.agreement import Agreement
     from bot.proofreading.combined import Combined
+    from bot.proofreading.confusion import ContextChecker
     from bot.proofreading.french import FrenchRules
     from bot.proofreading.grammalecte import GrammalecteBackend
     from bot.proofreading.hunspell import HunspellBackend
+    from bot.proofreading.titles import TitleRules
 
     grammalecte = GrammalecteBackend(spelling=False)
-    return Combined("fr", [HunspellBackend("fr"), grammalecte, FrenchRules(grammalecte.morph),
-                           Agreement(grammalecte.morph)])
+    hunspell = HunspellBackend("fr")
+    return Combined("fr", [hunspell, grammalecte, FrenchRules(grammalecte.morph), Agreement(grammalecte.morph),
+                           TitleRules(hunspell.english, hunspell.known), ContextChecker(morph=grammalecte.morph)])
 
 
 def english_checker(dialect: str = "british"):
@@ -134,7 +139,10 @@ class Proofreader:
         spans = protected_spans(fixed)
 
         def skip(start: int, end: int, word: str) -> bool:
-            return any(s < end and start < e for s, e in spans) or words.accepts(word)
+            if any(s < end and start < e for s, e in spans) or words.accepts(word):
+                return True
+            whole = _enclosing_word(fixed, start, end)  # « Notre » of « Notre-Dame », split by a checker
+            return whole != fixed[start:end] and words.accepts(whole)
 
         issues: list[Issue] | None = None
         name = ""
@@ -156,6 +164,17 @@ class Proofreader:
     async def check(self, text: str, language: str, *, first_name: str | None = None) -> Checked:
         """Apply the safe fixes, then list what is left to fix (the fan's ``first_name`` is never flagged)."""
         return await asyncio.to_thread(self.check_sync, text, language, first_name)
+
+
+def _enclosing_word(text: str, start: int, end: int) -> str:
+    """The whole hyphenated or elided word that ``text[start:end]`` is part of."""
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] in "-’'" and start > 1 and
+                         text[start - 2].isalpha()):
+        start -= 1
+    while end < len(text) and (text[end].isalpha() or text[end] in "-’'" and end + 1 < len(text) and
+                               text[end + 1].isalpha()):
+        end += 1
+    return text[start:end]
 
 
 def _ignored(issue: Issue, text: str, skip: Callable[[int, int, str], bool]) -> bool:

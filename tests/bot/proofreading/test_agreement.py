@@ -35,3 +35,29 @@ def test_plural_after_a_number(agreement):
 ])
 def test_correct_french_passes(agreement, text):
     assert found(agreement, text) == []
+
+
+@pytest.mark.parametrize("text,word,fix", [
+    ("Une table pour 3 personne.", "personne", "personnes"), ("Donnez-lui quatre étoile.", "étoile", "étoiles"),
+    ("Il a eu 5 point.", "point", "points"), ("Notez-le 1 étoiles sur 6.", "étoiles", "étoile"),
+])
+def test_number_and_noun(agreement, text, word, fix):
+    assert found(agreement, text) == [(word, (fix,))]
+
+
+def test_article_before_a_first_name(agreement):
+    assert found(agreement, "Une chanson des John Maher.") == [("des", ("de",))]
+    assert found(agreement, "La musique du Jonathan Sprout.") == [("du", ("de",))]
+    assert found(agreement, "Livraison dans le sud du Texas et des Alpes.") == []
+
+
+def test_article_after_a_preposition_or_a_verb(agreement):
+    assert found(agreement, "Ajoutez-la à la listes de lecture.") == [("la listes", ("les listes",))]
+    assert found(agreement, "Pouvez-vous trouver les ouvrage créatifs ?") == [
+        ("les ouvrage", ("l’ouvrage", "les ouvrages"))]
+    assert found(agreement, "Je la liste demain.") == []
+
+
+def test_quel_before_a_verb_passes(agreement):
+    assert found(agreement, "Quelle est la météo ?") == []
+    assert found(agreement, "À quel points ?") == [("quel points", ("quels points",))]

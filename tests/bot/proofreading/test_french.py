@@ -44,3 +44,51 @@ def test_a_for_à(rules, text, word):
 def test_ou_for_où(rules):
     assert found(rules, "Savez-vous ou est ma commande ?") == [("ou", "ou_for_où", "où")]
     assert found(rules, "Rouge ou bleu ?") == []
+
+
+@pytest.mark.parametrize("text", [
+    "J’aimerais ajouter cette piste a ma liste.", "Pouvez-vous mettre la chanson a ma liste ?",
+])
+def test_a_for_à_when_the_clause_already_has_its_verb(rules, text):
+    assert ("a", "a_for_à", "à") in found(rules, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Votre commande a une remise de 10 %.", "Je crois que Julie a une commande en cours.",
+    "Nous avons reçu votre colis et il a un défaut.", "Le colis de votre mère a un retard.",
+    "Nous confirmons, votre commande a une remise.",
+])
+def test_a_stays_the_verb_with_its_subject(rules, text):
+    assert found(rules, text) == []
+
+
+def test_participle_for_an_infinitive(rules):
+    assert found(rules, "S’il vous plaît joué un disque de 1997.") == [("joué", "participle_for_infinitive", "jouer")]
+    assert found(rules, "Trouver et joué un concerto.") == [("joué", "participle_for_infinitive", "jouer")]
+    assert found(rules, "Je l’ai trouvé et joué hier.") == []
+
+
+def test_avoir_besoin_stays_singular(rules):
+    assert found(rules, "J’ai besoins d’une table.") == [("besoins", "avoir_besoin", "besoin")]
+    assert found(rules, "Nous connaissons vos besoins.") == []
+
+
+def test_ou_before_an_inverted_question(rules):
+    assert found(rules, "Ou puis-je retirer mon colis ?") == [("Ou", "ou_for_où", "Où")]
+    assert found(rules, "Voulez-vous la rouge ou préférez-vous la bleue ?") == []
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Jouer quelque chose Sur Zvooq.", "Sur"), ("Je veux Voir Shattered Image.", "Voir"),
+    ("Ajoutez la Chanson Virales de siempre.", "Chanson"), ("Donnez au film Rude journée 1 Point.", "Point"),
+])
+def test_capitals_next_to_a_name_or_title(rules, text, word):
+    assert (word, "capital", word.lower()) in found(rules, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Le livre Harry Potter est arrivé.", "Bienvenue chez Maison Brindille à Lyon.",
+    "Écoutez La Vie en rose.", "Nous livrons au Royaume-Uni.",
+])
+def test_names_and_titles_keep_their_capitals(rules, text):
+    assert [f for f in found(rules, text) if f[1] == "capital"] == []

@@ -46,3 +46,15 @@ def test_british_spelling(english):
     assert english.check_sync("The colour of the organisation's centre.") == []
     [issue] = english.check_sync("We recieved it.")
     assert issue.word == "recieved" and "received" in issue.suggestions
+
+
+def test_product_spellings_prefixes_and_english_in_titles(french):
+    assert french.check_sync("Écoutez-le sur iTunes ou eBay, en microalbum.") == []
+    assert french.check_sync("Ajoutez-la à la liste Chips and Salsa.") == []
+    assert [i.word for i in french.check_sync("Il est arrivé and parti.")] == ["and"]
+
+
+def test_accepted_words_still_mark_an_english_phrase(french):
+    # « the » accepted (a brand word) still tells that « at » is quoted English
+    text = "Écoutez Live at the Kings Center."
+    assert french.check_sync(text, skip=lambda s, e, w: w == "the") == []

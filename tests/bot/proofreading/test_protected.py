@@ -45,3 +45,12 @@ def test_brand_words_follow_the_brand_file(tmp_path):
     later = path.stat().st_mtime_ns + 1_000_000  # a later edit, even on a coarse-grained clock
     os.utime(path, ns=(later, later))
     assert brand_words(current_brand(path)).accepts("Tressalia")
+
+
+def test_grammar_words_of_names_are_not_protected():
+    words = Vocabulary.of(["rue de la Monnaie", "The Maison Brindille team", "de"])
+    assert words.accepts("Monnaie") and words.accepts("rue de la Monnaie")
+    assert not any(words.accepts(w) for w in ("de", "la", "the", "The"))
+    shipped = brand_words(load_brand())
+    assert not any(shipped.accepts(w) for w in ("de", "des", "la", "the"))
+    assert shipped.accepts("Notre")  # « rue Notre-Dame »: an English reply names the street as it is

@@ -100,3 +100,14 @@ def test_shipped_brand_texts_are_clean_in_both_languages(shipped):
             for name in ("Julie", None):
                 checked = shipped.check_sync(brand.compose(intent, language, name), language, name)
                 assert checked.clean, (intent, language, checked.issues)
+
+
+async def test_a_hyphenated_brand_name_is_accepted_whole_in_both_languages():
+    from bot.proofreading.service import embedded_backends
+
+    proofreader = Proofreader(embedded_backends(), vocabulary=frozenset({"Pont-de-la-Reine"}))
+    assert (await proofreader.check("Our shop at Pont-de-la-Reine is open.", "en")).clean
+    assert (await proofreader.check("Notre boutique de Pont-de-la-Reine est ouverte.", "fr")).clean
+    # its grammar words are not brand words of their own: « la » alone is still read
+    checked = await proofreader.check("Votre colis vous attend à la bureau de poste.", "fr")
+    assert "la" in [i.word for i in checked.issues]

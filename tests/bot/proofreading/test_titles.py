@@ -1,0 +1,41 @@
+"""English titles quoted in French replies: the capitals of English title case."""
+
+import pytest
+
+from bot.proofreading.hunspell import HunspellBackend
+from bot.proofreading.titles import TitleRules
+
+
+@pytest.fixture(scope="module")
+def titles():
+    french = HunspellBackend("fr")
+    return TitleRules(french.english, french.known)
+
+
+def found(titles, text):
+    return [(i.word, i.rule, i.suggestions[0]) for i in titles.check_sync(text)]
+
+
+@pytest.mark.parametrize("text,word,fix", [
+    ("Écoutez Masters Of Metal ce soir.", "Of", "of"),
+    ("Le film Married to The Enemy est en salle.", "The", "the"),
+    ("Nous cherchons the Sound of One Hand Clapping pour vous.", "the", "The"),
+    ("Regardez The Dark knight ce soir.", "knight", "Knight"),
+])
+def test_english_title_case(titles, text, word, fix):
+    [(flagged, _, suggestion)] = found(titles, text)
+    assert (flagged, suggestion) == (word, fix)
+
+
+@pytest.mark.parametrize("text", [
+    "Écoutez Live at the Kings Center ce soir.", "Ajoutez Young at Heart à ma liste.",
+    "Le thé de Ceylan est arrivé.", "Ajoutez Punk unplugged à ma liste.", "The Office revient ce soir.",
+    "Écoutez Chips and Salsa.", "Ajoutez Give us rest à la liste.",
+])
+def test_titles_in_their_case_pass(titles, text):
+    assert found(titles, text) == []
+
+
+def test_protected_words_are_skipped(titles):
+    assert found(titles, "Écoutez Masters Of Metal.") != []
+    assert titles.check_sync("Écoutez Masters Of Metal.", skip=lambda s, e, w: w == "Of") == []
