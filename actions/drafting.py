@@ -1,67 +1,81 @@
-"""Plain functions the actions share: which response answers an intent, and what to tell the gateway."""
+"""Plain functions the actions share: the fan's language, the reply's moment and shape, the holding message,
+and what to tell the gateway."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.pipeline.analysis import meta_from_parse
+from bot.brand import Brand
 from bot.language import detect_language
+from bot.pipeline.analysis import meta_from_parse
+from bot.voice import HOLDING, Moment, moment
 
-SUPPORTED_LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 
 # Intents a person must handle: the draft is only a courtesy message; the
 # gateway's policy holds or escalates these.
-HUMAN_INTENTS = frozenset({"complaint", "insult", "ask_human", "out_of_scope", "nlu_fallback"})
+HUMAN_INTENTS = frozenset({"complaint", "order_problem", "insult", "ask_human", "out_of_scope", "nlu_fallback"})
 
 
-def fan_language(tracker: Tracker) -> str:
-    """The fan's language: the gateway's metadata first, else the text, else the brand default."""
+def fan_language(tracker: Tracker, brand: Brand | None = None) -> str:
+    """The conversation's language: the gateway's (which keeps the conversation's language for messages too
+    short to tell), else the slot, else the text, else the brand default. May be a language the brand does
+    not answer in."""
     metadata = tracker.latest_message.get("metadata") or {}
     language = metadata.get("language")
-    if language in SUPPORTED_LANGUAGES:
+    if isinstance(language, str) and language:
         return language
     slot = tracker.get_slot("language")
     text = tracker.latest_message.get("text") or ""
+    default = brand.languages[0] if brand else DEFAULT_LANGUAGE
     if text.strip():
-        return detect_language(text, default=slot or DEFAULT_LANGUAGE)
-    return slot or DEFAULT_LANGUAGE
+        return detect_language(text, default=slot or default)
+    return slot or default
 
 
-def response_for(intent: str) -> str:
-    """The domain response that answers an intent (``utter_default`` when NLU fell back)."""
-    return "utter_default" if intent in ("nlu_fallback", "") else f"utter_{intent}"
+def reply_language(brand: Brand, language: str) -> str:
+    """The language the bot writes in: the fan's when the brand answers in it, else its first language."""
+    return language if language in brand.languages else brand.languages[0]
 
 
-class _Values(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
+def reply_moment(tracker: Tracker, brand: Brand) -> Moment:
+    """When this reply is written (the fan's message time, in the brand's time zone) and whether it opens
+    the conversation (no reply from the bot for ``voice.new_conversation_after_hours``)."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    sent_ms = metadata.get("timestamp_ms")
+    sent_at = float(sent_ms) / 1000 if isinstance(sent_ms, (int, float)) and sent_ms > 0 else time.time()
+    last = tracker.get_slot("replied_at")
+    return moment(brand, sent_at, float(last) if isinstance(last, (int, float)) else None)
 
 
-def render(domain: dict[str, Any], response: str, language: str, **values: Any) -> str:
-    """The text of a domain response in ``language`` (its variation without condition as fallback),
-    with its ``{variables}`` filled from ``values``."""
-    text = ""
-    for variation in (domain.get("responses") or {}).get(response) or []:
-        conditions = variation.get("condition") or []
-        if not conditions:
-            text = text or variation.get("text", "")
-        elif any(c.get("name") == "language" and c.get("value") == language for c in conditions):
-            text = variation.get("text", "")
-            break
-    return text.format_map(_Values({k: "" if v is None else v for k, v in values.items()}))
+def holding_reason(intent: str, attachments: list[str] | tuple[str, ...] = ()) -> str:
+    """Which holding text fits: the intent's own (complaint, insult…), the attachment one, or the general one —
+    never "we did not understand" for a message that was read and routed to a person."""
+    if intent in ("complaint", "order_problem", "insult", "ask_human"):
+        return intent
+    return "attachment" if attachments else "person"
 
 
-def reply_meta(tracker: Tracker, domain: dict[str, Any], response: str, **extra: Any) -> dict[str, Any]:
+def holding_message(brand: Brand, tracker: Tracker, intent: str, language: str, at: Moment,
+                    first_name: str | None, **values: str) -> str:
+    """The honest message a fan handed to a person gets, in the brand's shape, or in their own language
+    (``other_languages``, else English) when the brand does not answer in it."""
+    if language not in brand.languages:
+        return brand.other_languages.get(language) or brand.other_languages.get("en") or ""
+    metadata = tracker.latest_message.get("metadata") or {}
+    body = brand.holding_text(holding_reason(intent, metadata.get("attachments") or ()), language, **values)
+    return brand.shape(body, language, kind=HOLDING, first_name=first_name, at=at) if body else ""
+
+
+def reply_meta(tracker: Tracker, language: str, response: str, holding: str, **extra: Any) -> dict[str, Any]:
     """The ``relais`` block attached to a draft: what the gateway needs to route it.
 
     ``holding`` is the honest message the fan gets if the gateway hands the
     conversation to a person instead of sending the draft.
     """
-    language = fan_language(tracker)
     meta = meta_from_parse(tracker.latest_message, language)
-    holding = response if meta["intent"] in HUMAN_INTENTS else "utter_handoff"
-    meta.update(response=response, holding=render(domain, holding, language), **extra)
+    meta.update(response=response, holding=holding, **extra)
     return meta

@@ -73,11 +73,17 @@ class DemoOrderStore:
         return None
 
 
-def load_store() -> OrderStore:
-    """The store named by ``RELAIS_ORDER_STORE`` (``module:Class``), else the demo store."""
-    spec = os.environ.get("RELAIS_ORDER_STORE", "").strip()
+def load_adapter(class_variable: str, file_variable: str, demo, demo_file: Path):
+    """The brand's adapter named by ``class_variable`` (``module:Class``), else ``demo`` reading
+    ``file_variable``'s file (default ``demo_file``): how the order store and the catalogue are plugged in."""
+    spec = os.environ.get(class_variable, "").strip()
     if spec:
         module, _, cls = spec.partition(":")
         return getattr(importlib.import_module(module), cls)()
-    path = os.environ.get("RELAIS_ORDERS_FILE", "").strip()
-    return DemoOrderStore(Path(path) if path else DEMO_FILE)
+    path = os.environ.get(file_variable, "").strip()
+    return demo(Path(path) if path else demo_file)
+
+
+def load_store() -> OrderStore:
+    """The store named by ``RELAIS_ORDER_STORE`` (``module:Class``), else the demo store."""
+    return load_adapter("RELAIS_ORDER_STORE", "RELAIS_ORDERS_FILE", DemoOrderStore, DEMO_FILE)

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT.parent / "shared" / "datasets"
 # Intents Relais hands to a person by design (policy.yml: escalate.intents, and press /
 # influencer enquiries through the press flag): not "calm questions the bot answers".
-HUMAN_INTENTS = {"complaint", "insult", "ask_human", "out_of_scope", "press", "partnership"}
+HUMAN_INTENTS = {"complaint", "order_problem", "insult", "ask_human", "out_of_scope", "press", "partnership"}
 
 
 def _lines(path: Path) -> list[str]:

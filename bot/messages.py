@@ -12,6 +12,10 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 
+LIKE = "like"  # the platform's own "like" (a thumbs-up sticker): text "👍", no attachment
+STICKER = "sticker"  # any other sticker: no text, attachment kind "sticker"
+
+
 @dataclass(frozen=True, slots=True)
 class InboundMessage:
     """One message a fan sent to the brand, whatever the platform.
@@ -29,8 +33,8 @@ class InboundMessage:
     sender_id: str
     text: str
     timestamp_ms: int
-    kind: str = "text"  # text | quick_reply | postback
-    payload: str | None = None  # quick reply / postback payload
+    kind: str = "text"  # text | quick_reply | postback | like | sticker | answered_elsewhere
+    payload: str | None = None  # quick reply / postback payload; a sticker's id
     attachments: tuple[str, ...] = ()  # attachment types the fan sent (image, audio, ...)
     links: tuple[str, ...] = ()  # link previews / shared URLs the platform reported apart from the text
     reply_to: str | None = None  # the platform id of the message the fan replied to, if any

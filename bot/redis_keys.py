@@ -108,6 +108,20 @@ engine the replies it delivered; the CM console reads it behind its sign-in):
                                                         logged; ``THREAD_TTL_S`` (30 days) after the
                                                         last one
 =========================================  ==========  =================================================
+
+Hold acknowledgements (``bot/pipeline/acknowledgement.py`` owns them: the responder schedules one when it
+holds a draft, each worker's acknowledgement task sends those due, the console drops one a CM handled):
+
+=========================================  ==========  =================================================
+``relais:{ack}:due``                        zset        member ``<conversation> <message id>``, score =
+                                                        when it is due (a claim moves it a minute on);
+                                                        removed once sent, skipped or handled by a CM
+``relais:{ack}:items``                      hash        field removed with its zset member: the held
+                                                        message's language, time and send attempts
+``relais:conv:{<c>}:acknowledged``          string      the last acknowledgement sent there (no other
+                                                        until a CM answers); ``MESSAGE_TTL_S`` (7 days),
+                                                        deleted when a CM handles a held draft of it
+=========================================  ==========  =================================================
 """
 
 from __future__ import annotations
@@ -119,6 +133,8 @@ HANDOFF_TTL_S = 14 * 24 * 3600
 TONE_HISTORY_TTL_S = 6 * 3600  # conversation tone history
 LAST_FAN_TTL_S = 30 * 24 * 3600  # messaging window: the fan's last message time
 THREAD_TTL_S = 30 * 24 * 3600  # conversation thread
+ACK_DUE = "relais:{ack}:due"  # hold acknowledgements
+ACK_ITEMS = "relais:{ack}:items"
 
 INBOUND = "relais:{q}:inbound"
 DELAYED = "relais:{q}:delayed"

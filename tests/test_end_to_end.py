@@ -21,7 +21,7 @@ async def test_french_question_gets_a_french_answer(gateway, graph):
     [sent] = await graph.wait_for("fan-fr")
     assert sent.page_id == DEMO_PAGE_ID
     assert sent.body["messaging_type"] == "RESPONSE"
-    assert "dimanche de 11 h à 18 h" in sent.text
+    assert "Le dimanche" in sent.text and "de 11 h à 18 h" in sent.text
     assert detect_language(sent.text) == "fr"
 
 

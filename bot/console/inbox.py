@@ -29,6 +29,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot import redis_keys as keys
+from bot.pipeline import acknowledgement
 from bot.pipeline.cm_queue import CMQueue
 
 log = logging.getLogger("relais.console.inbox")
@@ -224,6 +225,9 @@ class Inbox:
             if item.kind == "escalation":
                 pipe.delete(keys.console_escalation(item.conversation))
             await pipe.execute()
+        if item.kind == "draft":  # the held draft is handled: the fan is not told any more that it waits
+            for case in (await self.cases(item.cases)).values():
+                await acknowledgement.cancel(self.redis, item.conversation, str(case.get("message_id") or ""))
         return True
 
     async def answered(self, item: Item) -> None:

@@ -123,6 +123,11 @@ class Slots:
         raw = await self.redis.hgetall(keys.conversation(conversation_id, "slots"))
         return {k.decode(): json.loads(v) for k, v in raw.items()}
 
+    async def language(self, conversation_id: str) -> str | None:
+        """The language the conversation has so far (the ``language`` slot), None for a new one."""
+        raw = await self.redis.hget(keys.conversation(conversation_id, "slots"), "language")
+        return json.loads(raw) if raw else None
+
     async def update(self, conversation_id: str, values: dict[str, Any]) -> None:
         if not values:
             return
@@ -136,7 +141,8 @@ class Slots:
 def tracker_state(sender_id: str, parse: dict[str, Any], metadata: dict[str, Any],
                   slots: dict[str, Any]) -> dict[str, Any]:
     """The tracker rasa-sdk's ``Tracker.from_dict`` reads, for one fan message."""
-    latest = {k: parse.get(k) for k in ("text", "intent", "entities", "intent_ranking", "tone") if k in parse}
+    latest = {k: parse.get(k) for k in ("text", "intent", "entities", "intent_ranking", "tone", "scope", "questions")
+              if k in parse}
     latest["metadata"] = metadata
     return {
         "sender_id": sender_id,

@@ -41,7 +41,8 @@ class PolicyConfig:
     angry_min: float = 0.40
     negative_escalate_min: float = 0.75
     confidence_escalate_min: float = 0.50
-    escalate_intents: frozenset[str] = frozenset({"insult", "complaint", "ask_human", "out_of_scope", "nlu_fallback"})
+    escalate_intents: frozenset[str] = frozenset({"insult", "complaint", "order_problem", "ask_human", "out_of_scope",
+                                                 "nlu_fallback"})
     escalate_flags: frozenset[str] = frozenset({"insult", "threat", "crisis", "press", "profanity", "anger"})
     max_chars: int = 600
     links: bool = True
@@ -62,7 +63,7 @@ class PolicyConfig:
     # goes to a person, whatever DIET's confidence; a little closer, only when DIET is not sure either.
     scope_min: float = 0.25
     scope_doubt_min: float = 0.36
-    scope_doubt_confidence: float = 0.90
+    scope_doubt_confidence: float = 0.95  # chosen on CLINC150 oos_val+oos_train and Bitext's tuning half
     # A message at least this positive is not a risk: off-domain, it is held for a CM rather than
     # escalated; a thank-you or a compliment DIET is only fairly sure of is answered.
     positive_min: float = 0.80
@@ -173,6 +174,18 @@ def thanks_confirmed(a: Analysis, cfg: PolicyConfig) -> bool:
             and a.tone_score("positive") >= cfg.positive_min)
 
 
+# Intents a clearly kind message can be given by mistake: "wow not bad :) Thanks, if I face any difficulties
+# I will contact you" reads as a complaint to DIET; a CM approves the reply instead of a person taking over.
+KIND_MISREAD_INTENTS = frozenset({"complaint", "nlu_fallback"})
+
+
+def kind_but_unplaced(a: Analysis, cfg: PolicyConfig) -> bool:
+    """A clearly positive message, with no flag and no tone reason, that NLU put with complaints or could not
+    place: held for a CM rather than escalated."""
+    return (a.intent in KIND_MISREAD_INTENTS and a.tone_score("positive") >= cfg.positive_min
+            and not any((a.tone.get("flags") or {}).values()) and not tone_reasons(a, cfg))
+
+
 def out_of_domain(a: Analysis, cfg: PolicyConfig) -> bool:
     """Far from everything the bot was taught (a button payload or a very short message never is)."""
     similarity = a.scope_similarity
@@ -188,7 +201,8 @@ def escalation_reasons(a: Analysis, ctx: Context, cfg: PolicyConfig) -> list[str
         reasons.append("conversation_with_human")
     if a.language not in cfg.languages and not a.short_kind:
         reasons.append(f"language:{a.language}")
-    if a.intent in cfg.escalate_intents and not (a.short_kind and a.intent == "nlu_fallback"):
+    if a.intent in cfg.escalate_intents and not (a.short_kind and a.intent == "nlu_fallback") \
+            and not kind_but_unplaced(a, cfg):
         reasons.append(f"intent:{a.intent}")
     elif a.confidence < cfg.confidence_escalate_min and not a.short_kind:
         reasons.append(f"low_confidence:{a.confidence:.2f}")
@@ -227,6 +241,8 @@ def decide(a: Analysis, ctx: Context, cfg: PolicyConfig) -> Decision:
             hold.append(f"short_message:{a.short_kind}")
     elif a.confidence < cfg.confidence_hold_min and not thanks_confirmed(a, cfg):
         hold.append(f"unsure_intent:{a.confidence:.2f}")
+    if kind_but_unplaced(a, cfg):
+        hold.append(f"kind_but_unplaced:{a.intent}")
     if out_of_domain(a, cfg):  # positive, or it would have been escalated
         hold.append(f"out_of_domain:{a.scope_similarity:.2f}")
     own = [] if a.short_kind else tone_reasons(a, cfg)

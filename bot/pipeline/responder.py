@@ -20,11 +20,12 @@ from typing import Any
 
 from bot.brand import current_brand
 from bot.channels import ANSWERED_ELSEWHERE
-from bot.language import detect_language
+from bot.language import detect
 from bot.messages import InboundMessage
 from bot.metrics import FAN_WAIT_SECONDS, MESSAGES, REASONS, reason_kind
 from bot.nlp import entities, mask_personal_data
 from bot.pipeline.analysis import Analysis, analysis_from_meta, meta_from_parse
+from bot.pipeline import acknowledgement
 from bot.pipeline.cm_queue import CMQueue
 from bot.pipeline.delivery import Failed, LeaseLost, Outbox, Pending, Plan, Sent, split_text
 from bot.pipeline.dialogue import Dialogue, Draft
@@ -33,7 +34,9 @@ from bot.pipeline.elsewhere import mark_handled_elsewhere
 from bot.pipeline.handoff import Handoff
 from bot.pipeline.ledger import Ledger
 from bot.pipeline.policy import ESCALATE, HOLD, SEND, Context, Decision, PolicyConfig, decide
+from bot.pipeline.postbacks import Taps
 from bot.pipeline.profiles import Profiles
+from bot.pipeline.questions import better_alone, split_questions
 from bot.pipeline.queue import Delivery
 from bot.pipeline.rasa_client import RasaClient
 from bot.pipeline.recent import RecentMessages
@@ -97,7 +100,10 @@ class Responder:
             await self._answered_elsewhere(message)
             return
         await self.outbox.window.note(message)  # the fan's last message: the platform's reply window runs from it
-        language = state.get("language") or detect_language(message.text)
+        if await Taps(self).respond(delivery, token, state, late=late):  # buttons, stickers, files sent alone
+            return
+        language = state.get("language") or detect(
+            message.text, await self.dialogue.slots.language(message.conversation_id))[0]
         with_human = await self.handoff.state(message.conversation_id) is not None
         if status == "drafted":
             draft = Draft(state.get("texts", []), state.get("meta", {}))
@@ -163,8 +169,14 @@ class Responder:
             return None
         if with_human:  # a person owns the conversation: NLU for the CM, no draft
             return Draft([], meta_from_parse(parse, language))
+        questions = await split_questions(text, parse, self._parse)
+        if len(questions) > 1:  # several questions in one message: each is answered
+            parse = {**parse, "questions": questions}
+        elif questions and better_alone(questions[0], parse):  # "Re-bonjour, … ? s'il vous plaît"
+            parse = {**parse, "intent": {"name": questions[0]["intent"], "confidence": questions[0]["confidence"]}}
         first_name = await self.profiles.first_name(message.platform, message.account_id, message.sender_id)
         metadata = {"first_name": first_name, "platform": message.platform, "language": language,
+                    "timestamp_ms": message.timestamp_ms,
                     "message_id": message.message_id, "account_id": message.account_id,
                     "sender_id": message.sender_id, "kind": message.kind, "attachments": list(message.attachments)}
         for attempt in range(1, self.rasa_attempts + 1):
@@ -210,6 +222,7 @@ class Responder:
             "reasons": decision.reasons,
             "evidence": analysis.evidence() if analysis else {},
             "draft": draft.text,
+            **({"order_number": draft.meta["order_number"]} if draft.meta.get("order_number") else {}),
             **extra,
         }
 
@@ -229,6 +242,8 @@ class Responder:
         message = delivery.message
         await self.cm_queue.add("held", await self._case(message, analysis, draft, decision))
         await self._record(message, "held", decision.reasons, {"draft": draft.text})
+        # Should no CM have answered after the brand's delay, the fan is told once that the team has it.
+        await acknowledgement.schedule(self.ledger.redis, message, analysis.language if analysis else "", self.brand())
 
     async def _escalate(self, delivery: Delivery, analysis: Analysis, draft: Draft, decision: Decision,
                         token: str, cover: Coverage | None = None) -> None:
@@ -240,7 +255,7 @@ class Responder:
         language = str(draft.meta.get("language") or analysis.language)
         if holding:
             holding = apply_safe_fixes(with_away(holding, self.brand(), cover or self._coverage(), language), language)
-            if new:
+            if new and language in self.brand().languages:  # not in French to a fan writing in Spanish
                 holding = _disclosed(await self.disclosure.due(message.conversation_id, self.brand(), language),
                                      holding)
         if new:

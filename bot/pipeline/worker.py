@@ -33,6 +33,7 @@ from redis.exceptions import RedisError
 
 from bot import redis_keys as keys
 from bot.metrics import DEAD_LETTERS, ENTRY_FAILURES
+from bot.pipeline.acknowledgement import HoldAcknowledgements
 from bot.pipeline.delivery import LeaseLost
 from bot.pipeline.ledger import FINAL_STATES, Ledger
 from bot.pipeline.queue import Delivery, InboundQueue
@@ -83,7 +84,8 @@ class Worker:
         await self._beat()
         tasks = [asyncio.create_task(self._heartbeat(), name="relais-heartbeat"),
                  asyncio.create_task(self._schedule(), name="relais-scheduler"),
-                 asyncio.create_task(self._janitor(), name="relais-janitor")]
+                 asyncio.create_task(self._janitor(), name="relais-janitor"),
+                 asyncio.create_task(self._acknowledge(), name="relais-acknowledgements")]
         tasks += [asyncio.create_task(self._consume(), name=f"relais-consume-{i}") for i in range(self.concurrency)]
         try:
             await asyncio.gather(*tasks)
@@ -146,6 +148,11 @@ class Worker:
     # -- delayed work and dead workers ---------------------------------------------------------
     async def _schedule(self) -> None:
         await self._loop("scheduler", self.queue.promote_due, min(0.25, self.heartbeat_s))
+
+    async def _acknowledge(self) -> None:
+        """One short note to each fan whose held draft has waited the brand's delay (``acknowledgement``)."""
+        await self._loop("acknowledgements", HoldAcknowledgements.for_worker(self).send_due,
+                         max(0.25, min(1.0, self.heartbeat_s / 2)))
 
     async def _janitor(self) -> None:
         async def step() -> None:

@@ -59,5 +59,11 @@ def away_sentence(brand: Brand, cover: Coverage, language: str) -> str:
 
 def with_away(holding: str, brand: Brand, cover: Coverage, language: str) -> str:
     """The holding message with the away sentence after it (unchanged during staffed hours)."""
-    sentence = away_sentence(brand, cover, language)
-    return f"{holding.rstrip()} {sentence}" if sentence and holding.strip() else holding
+    sentence = away_sentence(brand, cover, language) if language in brand.languages else ""
+    if not sentence or not holding.strip():
+        return holding
+    parts = holding.rstrip().split("\n\n")
+    if len(parts) >= 2:  # the brand's shape: the sentence ends the body, before the closing and signature
+        parts[-2] = f"{parts[-2].rstrip()} {sentence}"
+        return "\n\n".join(parts)
+    return f"{holding.rstrip()} {sentence}"

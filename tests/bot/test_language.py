@@ -39,3 +39,23 @@ def test_no_sign_falls_back_to_brand_default():
 ])
 def test_character_models_decide_when_the_word_lists_cannot(text, language):
     assert detect_language(text) == language
+
+
+def test_a_short_message_keeps_the_conversations_language():
+    from bot.language import detect
+
+    for text in ("bye!", "ok cool", "cheers", "BR-204518", "👍"):
+        assert detect(text, "en") == ("en", False), text
+    assert detect("merci", "fr") == ("fr", False)
+
+
+def test_a_longer_message_is_followed_when_the_fan_switches():
+    from bot.language import detect
+
+    assert detect("Merci ! Et quels sont vos horaires d'ouverture à Lyon ?", "en") == ("fr", True)
+    assert detect("and do you ship to Switzerland?", "fr") == ("en", True)
+    assert detect("Hola, ¿dónde está mi pedido? Lo necesito para el viernes", "fr")[0] == "es"
+
+
+def test_one_language_clearly_dominating_decides():
+    assert detect_language("Hi, is the Brume cup in stock in your Lyon boutique?") == "en"

@@ -13,6 +13,13 @@ get a page-scoped id, so it is skipped), integer or string timestamps
 ``message.reply_to``, ``postback.referral``, quick replies, attachments and
 our own sends echoed back (``is_echo`` with the ``metadata`` tag we set).
 
+Stickers arrive as an ``image`` attachment whose payload has a ``sticker_id``
+(also given as ``message.sticker_id``). The like button's thumbs-up (three
+sizes: 369239263222822, 369239343222814, 369239383222810) becomes a message of
+kind ``like`` with text "👍"; any other sticker one of kind ``sticker``. Both
+carry the sticker id as ``payload``; neither is an attachment for a person to
+look at.
+
 Conversation Routing (Meta's successor to the Handover Protocol, Relais
 being the Page's default app): an echo without our tag was written by a
 person in Meta Business Suite's inbox (``app_id`` 263902037430900, or none)
@@ -36,7 +43,7 @@ from typing import Any
 
 from bot.channels import ANSWERED_ELSEWHERE, WebhookBatch
 from bot.errors import PayloadError
-from bot.messages import Echo, InboundMessage
+from bot.messages import LIKE, STICKER, Echo, InboundMessage
 from webhooks.messenger.handover import PAGE_INBOX_APP_ID  # Meta Business Suite's inbox
 
 log = logging.getLogger("relais.webhooks.messenger")
@@ -50,6 +57,7 @@ _MAX_ID = 10**32  # more digits than any Meta id
 _TIMESTAMP = re.compile(r"[0-9]{1,16}")
 _MAX_TIMESTAMP_MS = 2**53  # beyond this a timestamp is not a date (and no longer fits a float)
 _MAX_TAG = 1000  # Meta's limit on a send's ``metadata``
+LIKE_STICKERS = frozenset({"369239263222822", "369239343222814", "369239383222810"})  # small, medium, large
 _IGNORED_EVENTS = ("delivery", "read", "reaction", "optin", "referral", "account_linking", "pass_thread_control",
                    "take_thread_control", "request_thread_control", "app_roles", "policy_enforcement",
                    "game_play", "standby", "handover", "message_edit")
@@ -140,6 +148,28 @@ def _attachments(msg: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]
     return tuple(kinds), tuple(links)
 
 
+def _sticker_id(value: Any) -> str | None:
+    """A sticker id: a JSON integer or a string of digits; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and 0 < value < _MAX_ID:
+        return str(value)
+    return value if isinstance(value, str) and _DIGITS.fullmatch(value) and value.strip("0") else None
+
+
+def _sticker(msg: dict[str, Any]) -> str | None:
+    """The sticker a message is, when it is only that: ``message.sticker_id`` or its attachment's."""
+    raw = msg.get("attachments")
+    items = [item for item in raw if isinstance(item, dict)] if isinstance(raw, list) else []
+    found = _sticker_id(msg.get("sticker_id"))
+    for item in items:
+        payload = item.get("payload")
+        found = found or (_sticker_id(payload.get("sticker_id")) if isinstance(payload, dict) else None)
+    if found is None or len(items) > 1 or any(item.get("type") != "image" for item in items):
+        return None
+    return found
+
+
 def _message(event: dict[str, Any], sender: str, page: str, timestamp: int) -> InboundMessage:
     msg = event["message"]
     if not isinstance(msg, dict):
@@ -158,6 +188,13 @@ def _message(event: dict[str, Any], sender: str, page: str, timestamp: int) -> I
         return InboundMessage(PLATFORM, mid, page, sender, text, timestamp, kind="quick_reply",
                               payload=clean_text(quick["payload"])[:1000], attachments=kinds, links=links,
                               reply_to=reply_mid)
+    sticker = None if text.strip() else _sticker(msg)
+    if sticker in LIKE_STICKERS:
+        return InboundMessage(PLATFORM, mid, page, sender, "👍", timestamp, kind=LIKE, payload=sticker,
+                              reply_to=reply_mid)
+    if sticker is not None:
+        return InboundMessage(PLATFORM, mid, page, sender, "", timestamp, kind=STICKER, payload=sticker,
+                              attachments=(STICKER,), reply_to=reply_mid)
     if not text and not kinds:
         raise _Skip("message_without_content")
     return InboundMessage(PLATFORM, mid, page, sender, text, timestamp, attachments=kinds, links=links,

@@ -57,7 +57,9 @@ async def test_one_action_call_drafts_the_answer_and_keeps_the_slots(rasa_stack,
         parse = await rasa.parse("où en est ma commande BR-204518 ?")
         draft = await dialogue.draft(conv, parse, {"language": "fr"})
         assert "BR-204518" in draft.text and draft.meta["intent"] == "order_tracking"
-        assert (await Slots(redis).get(conv)) == {"order_number": "BR-204518", "language": "fr"}
+        slots = await Slots(redis).get(conv)
+        assert (slots["order_number"], slots["language"], slots["topic"]) == ("BR-204518", "fr", "order_tracking")
+        assert isinstance(slots["replied_at"], float)  # the next reply does not greet again
         english = await dialogue.draft(conv, await rasa.parse("what are your opening hours?"), {"language": "en"})
         assert "Monday to Saturday" in english.text
         assert (await Slots(redis).get(conv))["language"] == "en"

@@ -68,7 +68,7 @@ async def test_bot_stays_silent_after_escalation_until_resumed(gateway, graph, r
 
     await post_signed(gateway, messenger_event("Vous ouvrez à quelle heure le samedi ?", fan, mid="m_h9"))
     assert (await outcome(redis, "m_h9"))["status"] == "sent"
-    assert "du lundi au samedi" in graph.to(fan)[-1].text
+    assert "Le samedi, nos boutiques sont ouvertes" in graph.to(fan)[-1].text
 
 
 async def test_same_message_again_is_escalated_as_repetition(gateway, graph, redis):

@@ -235,3 +235,16 @@ def test_a_happy_message_out_of_domain_is_held_not_escalated():
                    Context(), CFG)
     assert happy.route == HOLD and "out_of_domain:0.20" in happy.reasons
     assert decide(analysis(confidence=0.6, scope=far, tone=tone()), Context(), CFG).route == ESCALATE
+
+
+def test_a_clearly_kind_message_read_as_a_complaint_is_held_not_escalated():
+    kind = analysis("wow not bad :) Thanks, if I face any difficulties I will contact you", intent="complaint",
+                    confidence=0.6, language="en", tone=tone("positive", positive=0.9))
+    decision = decide(kind, Context(), CFG)
+    assert decision.route == HOLD and "kind_but_unplaced:complaint" in decision.reasons
+
+
+def test_a_complaint_that_is_not_clearly_kind_is_still_escalated():
+    for t in (tone("neutral", positive=0.5), tone("positive", flags=("anger",), positive=0.9)):
+        assert decide(analysis("c'est la troisième fois que j'écris", intent="complaint", tone=t),
+                      Context(), CFG).route == ESCALATE

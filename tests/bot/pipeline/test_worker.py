@@ -135,7 +135,7 @@ async def test_entry_left_by_a_dead_worker_is_taken_over_within_seconds(redis, r
     worker = await start_worker(settings, {"messenger": messenger(graph.url)})
     try:
         [sent] = await graph.wait_for("fan-orphan", timeout=30)
-        assert "Union européenne" in sent.text
+        assert "nous livrons en Belgique" in sent.text
         assert time.monotonic() - started < 15  # not the lease's whole life, let alone 120 s
         await wait_until(lambda: drained(redis), timeout=10)
     finally:
@@ -147,7 +147,7 @@ async def test_conversation_order_is_kept_across_gateways_and_workers(redis, red
     """Five messages of one fan, spread over two gateways and two workers, answered in order."""
     questions = [
         ("Bonjour !", "Bonjour"),
-        ("Vous êtes ouverts à quelle heure le samedi ?", "ouvertes du lundi au samedi"),
+        ("Vous êtes ouverts à quelle heure le samedi ?", "Le samedi, nos boutiques sont ouvertes"),
         ("Combien coûte la livraison ?", "livraison standard"),
         ("Je peux payer avec PayPal ?", "PayPal"),
         ("Comment retourner un article ?", "30 jours"),

@@ -41,7 +41,8 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 
 DIGITS = re.compile(r"[0-9]{1,32}")
-KINDS = {"text", "quick_reply", "postback", "answered_elsewhere"}  # the last: a reply written in Business Suite
+KINDS = {"text", "quick_reply", "postback", "like", "sticker",
+         "answered_elsewhere"}  # the last: a reply written in Business Suite
 MAX_TIMESTAMP_MS = 2**53
 
 # -- valid deliveries to start from -----------------------------------------------------------------
@@ -67,6 +68,8 @@ SEEDS: list[dict[str, Any]] = [
         {"type": "image", "payload": {"url": "https://cdn.example/x.jpg"}},
         {"type": "fallback", "title": "Nappe", "payload": {"url": "https://maison-brindille.example/p/42"}}]})]),
     _delivery([_event(message={"mid": "m_reply", "text": "et celle-ci ?", "reply_to": {"mid": "m_text"}})]),
+    _delivery([_event(message={"mid": "m_like", "sticker_id": 369239263222822, "attachments": [
+        {"type": "image", "payload": {"url": "https://cdn.example/369.png", "sticker_id": 369239263222822}}]})]),
     _delivery([{"sender": {"id": PAGE}, "recipient": {"id": FAN_A}, "timestamp": 1700000000000,
                 "message": {"mid": "m_echo", "is_echo": True, "app_id": 1, "metadata": "relais:m_text:0",
                             "text": "Bonjour !"}}]),
@@ -80,7 +83,7 @@ SEEDS: list[dict[str, Any]] = [
 
 KEYS = ["id", "mid", "text", "sender", "recipient", "message", "postback", "payload", "title", "is_echo",
         "metadata", "attachments", "type", "url", "quick_reply", "reply_to", "timestamp", "messaging", "entry",
-        "object", "user_ref", "referral", "read", "delivery", "optin"]
+        "object", "user_ref", "referral", "read", "delivery", "optin", "sticker_id"]
 characters = st.one_of(st.characters(), st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF, categories=["Cs"]))
 strings = st.one_of(
     st.text(characters, max_size=20),

@@ -105,6 +105,55 @@ def test_attachment_only_message_is_kept_with_its_types_and_links():
     assert msg.links == ("https://maison-brindille.example/p/42",)
 
 
+def sticker(sticker_id, *, top_level=True, url="https://scontent.example/sticker.png", kind="image"):
+    """A sticker as Messenger sends it: an image attachment with ``sticker_id``, also on the message."""
+    message = {"mid": "m_st", "attachments": [{"type": kind, "payload": {"url": url, "sticker_id": sticker_id}}]}
+    if top_level:
+        message["sticker_id"] = sticker_id
+    return event(message=message)
+
+
+@pytest.mark.parametrize("sticker_id", [369239263222822, 369239343222814, 369239383222810, "369239263222822"])
+def test_the_like_thumbs_up_in_every_size_is_a_like_not_an_attachment(sticker_id):
+    [msg] = one(sticker(sticker_id)).messages
+    assert (msg.kind, msg.text, msg.payload, msg.attachments, msg.links) == ("like", "👍", str(sticker_id), (), ())
+
+
+def test_a_like_with_its_id_on_the_attachment_only_is_a_like():
+    [msg] = one(sticker(369239263222822, top_level=False)).messages
+    assert (msg.kind, msg.payload) == ("like", "369239263222822")
+
+
+def test_another_sticker_is_a_sticker_not_a_photo():
+    [msg] = one(sticker(126361874215276)).messages
+    assert (msg.kind, msg.text, msg.payload, msg.attachments) == ("sticker", "", "126361874215276", ("sticker",))
+
+
+@pytest.mark.parametrize("bad_id", [True, 0, -369239263222822, "thumbs", "", None, 10**40, 3.5, [369239263222822]])
+def test_a_sticker_id_that_is_not_an_id_leaves_a_photo(bad_id):
+    [msg] = one(sticker(bad_id)).messages
+    assert (msg.kind, msg.attachments) == ("text", ("image",))
+
+
+def test_a_photo_is_still_a_photo_and_a_sticker_among_other_attachments_is_not_a_like():
+    [photo] = one(event(message={"mid": "m_p", "attachments": [{"type": "image",
+                                                                "payload": {"url": "https://x/y.jpg"}}]})).messages
+    assert (photo.kind, photo.attachments, photo.payload) == ("text", ("image",), None)
+    ev = sticker(369239263222822)
+    ev["message"]["attachments"].append({"type": "file", "payload": {"url": "https://x/y.pdf"}})
+    [msg] = one(ev).messages
+    assert (msg.kind, msg.attachments) == ("text", ("image", "file"))
+    [video] = one(sticker(369239263222822, kind="video")).messages
+    assert video.kind == "text"
+
+
+def test_a_sticker_with_text_is_read_as_the_text():
+    ev = sticker(369239263222822)
+    ev["message"]["text"] = "merci"
+    [msg] = one(ev).messages
+    assert (msg.kind, msg.text) == ("text", "merci")
+
+
 @pytest.mark.parametrize("raw, expected", [
     (TS, TS),
     (str(TS), TS),  # a string timestamp, as some of Meta's samples show it
