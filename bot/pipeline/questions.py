@@ -43,25 +43,40 @@ def sentences(text: str) -> list[str]:
 
 async def split_questions(text: str, whole: dict[str, Any], parse: Parse) -> list[dict[str, Any]]:
     """The distinct questions of a message (intent, confidence, text) when it has two sentences or more,
-    greetings and thanks left out; [] when it is one sentence or a part cannot be placed."""
+    greetings and thanks left out; [] when it is one sentence or a part cannot be placed — except a thank-you
+    beside remarks NLU cannot place, which is that thank-you."""
     parts = sentences(text)
     if len(parts) < 2 or len(parts) > MAX_QUESTIONS * 2:
         return []
     results = await asyncio.gather(*(parse(p) for p in parts))
     questions: list[dict[str, Any]] = []
+    framing: list[dict[str, Any]] = []
+    unplaced = 0
     for part, result in zip(parts, results):
         if not result:
             return []
         intent = result.get("intent") or {}
         name, confidence = str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
         if name in FRAMING:
+            if confidence >= MIN_CONFIDENCE:
+                framing.append({"intent": name, "confidence": round(confidence, 4), "text": part})
             continue
-        if confidence < MIN_CONFIDENCE or name in UNPLACED:
+        if name in UNPLACED:
+            unplaced += 1
+            continue
+        if confidence < MIN_CONFIDENCE:
             return []  # a part the bot is unsure of: the whole message is judged as one
         if any(q["intent"] == name for q in questions):
             questions[[q["intent"] for q in questions].index(name)]["text"] += " " + part
             continue
         questions.append({"intent": name, "confidence": round(confidence, 4), "text": part})
+    whole_unplaced = str((whole.get("intent") or {}).get("name") or "") in UNPLACED
+    if not questions and framing and framing[0]["intent"] == "thank" and (unplaced or whole_unplaced):
+        # "Thanks @Brand. Have done so now.": a thank-you and remarks NLU cannot place (or that it places
+        # only together) is a thank-you.
+        return framing[:1]
+    if unplaced:  # a question beside a part NLU cannot place: the whole message is judged as one
+        return []
     if not questions or len(questions) > MAX_QUESTIONS:
         return []
     return questions  # one question: the message with its greeting and thanks around it left out

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.stack
 EXAMPLES = [
     # (text, route it gets now: "sent" = answered, "held" = a CM looks at it; never "escalated")
     ("wow not bad :) Thanks If I face any difficulties in future will definitely contact you. :)", "held"),
-    ("Thanks @Uber_Support. Have done so now.", "held"),
+    ("Thanks @Uber_Support. Have done so now.", "sent"),
     ("Thank you! My friend spotted this.", "sent"),
     ("Putain c'est trop beau votre nouvelle collection 😍", "sent"),
     ("Holy shit these plates are gorgeous", "sent"),

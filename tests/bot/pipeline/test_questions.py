@@ -42,3 +42,18 @@ def test_the_question_alone_wins_only_over_an_unsure_whole():
     assert better_alone(question, {"intent": {"name": "contact", "confidence": 0.6}})
     assert not better_alone(question, {"intent": {"name": "contact", "confidence": 0.8}})
     assert not better_alone(question, {"intent": {"name": "complaint", "confidence": 0.5}})
+
+
+async def test_a_thank_you_beside_a_remark_nlu_cannot_place_is_a_thank_you():
+    answers = {"Thanks @Uber_Support.": ("thank", 0.9), "Have done so now.": ("nlu_fallback", 0.4)}
+
+    async def parse(text):
+        name, confidence = answers[text]
+        return {"intent": {"name": name, "confidence": confidence}}
+
+    text = "Thanks @Uber_Support. Have done so now."
+    whole = {"intent": {"name": "nlu_fallback", "confidence": 0.42}}
+    [thanks] = await split_questions(text, whole, parse)
+    assert thanks["intent"] == "thank" and better_alone(thanks, whole)
+    answers["Have done so now."] = ("delivery", 0.9)
+    assert [q["intent"] for q in await split_questions(text, whole, parse)] == ["delivery"]
