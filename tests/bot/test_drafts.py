@@ -18,7 +18,8 @@ async def test_fan_is_greeted_by_first_name(gateway, graph, redis):
     [sent] = graph.to("fan-julie")
     disclosure, greeted = sent.text.split("\n\n", 1)  # the conversation's first automated message says so first
     assert disclosure.startswith("Vous échangez avec l’assistant automatique de Maison Brindille.")
-    assert greeted.startswith("Bonjour Julie,\n\nMerci pour votre message.")
+    assert greeted.startswith(("Bonjour Julie,\n\nMerci pour votre message.",  # "Bonsoir" after 18:00 in Paris
+                               "Bonsoir Julie,\n\nMerci pour votre message."))
     assert sent.text.rstrip().endswith("L’équipe Maison Brindille")  # typographic apostrophe applied
 
 

@@ -146,7 +146,7 @@ async def test_entry_left_by_a_dead_worker_is_taken_over_within_seconds(redis, r
 async def test_conversation_order_is_kept_across_gateways_and_workers(redis, redis_url, rasa_stack, graph):
     """Five messages of one fan, spread over two gateways and two workers, answered in order."""
     questions = [
-        ("Bonjour !", "Bonjour"),
+        ("Bonjour !", "Bienvenue chez Maison Brindille"),
         ("Vous êtes ouverts à quelle heure le samedi ?", "Le samedi, nos boutiques sont ouvertes"),
         ("Combien coûte la livraison ?", "livraison standard"),
         ("Je peux payer avec PayPal ?", "PayPal"),
