@@ -44,11 +44,16 @@ def reply_language(brand: Brand, language: str) -> str:
 def reply_moment(tracker: Tracker, brand: Brand) -> Moment:
     """When this reply is written (the fan's message time, in the brand's time zone) and whether it opens
     the conversation (no reply from the bot for ``voice.new_conversation_after_hours``)."""
-    metadata = tracker.latest_message.get("metadata") or {}
-    sent_ms = metadata.get("timestamp_ms")
-    sent_at = float(sent_ms) / 1000 if isinstance(sent_ms, (int, float)) and sent_ms > 0 else time.time()
     last = tracker.get_slot("replied_at")
-    return moment(brand, sent_at, float(last) if isinstance(last, (int, float)) else None)
+    return moment(brand, sent_at(tracker), float(last) if isinstance(last, (int, float)) else None)
+
+
+def sent_at(tracker: Tracker) -> float:
+    """When the fan sent the latest message (epoch seconds; now when the platform gave no time): when the
+    bot's reply to it counts as written."""
+    sent_ms = (tracker.latest_message.get("metadata") or {}).get("timestamp_ms")
+    return round(float(sent_ms) / 1000, 3) if isinstance(sent_ms, (int, float)) and sent_ms > 0 \
+        else round(time.time(), 3)
 
 
 def holding_reason(intent: str, attachments: list[str] | tuple[str, ...] = ()) -> str:

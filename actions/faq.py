@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import Question, answer_all, is_short_follow_up
 from actions.catalogue import Catalogue, load_catalogue
 from actions.drafting import (HUMAN_INTENTS, fan_language, holding_message, reply_language, reply_meta,
-                              reply_moment)
+                              reply_moment, sent_at)
 from actions.order_store import normalise_order_number
 from bot.brand import current_brand
 from bot.voice import ANSWER, SMALL_TALK
@@ -70,7 +70,7 @@ class ActionDraftReply(Action):
         number = normalise_order_number(tracker.latest_message.get("text") or "") or tracker.get_slot("order_number")
         values = {"order_number": f" {number}"} if intent == "order_problem" and number else {}
         holding = holding_message(brand, tracker, intent, fan, at, first_name, **values)
-        events: list[dict] = [SlotSet("replied_at", at_epoch(tracker))]
+        events: list[dict] = [SlotSet("replied_at", sent_at(tracker))]
         if not answers:
             extra = {"order_number": number} if intent == "order_problem" and number else {}
             meta = reply_meta(tracker, fan, f"holding:{intent or 'nlu_fallback'}", holding, **extra)
@@ -93,11 +93,3 @@ class ActionDraftReply(Action):
         for one in answers:
             events += [SlotSet(name, value) for name, value in one.slots.items()]
         return events
-
-
-def at_epoch(tracker: Tracker) -> float:
-    """The fan's message time (epoch seconds): when the bot's reply to it counts as written."""
-    import time
-
-    sent_ms = (tracker.latest_message.get("metadata") or {}).get("timestamp_ms")
-    return round(float(sent_ms) / 1000, 3) if isinstance(sent_ms, (int, float)) and sent_ms > 0 else round(time.time(), 3)

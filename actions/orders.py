@@ -9,8 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.drafting import fan_language, holding_message, reply_language, reply_meta, reply_moment
-from actions.faq import at_epoch
+from actions.drafting import fan_language, holding_message, reply_language, reply_meta, reply_moment, sent_at
 from actions.order_store import Order, OrderStore, format_date, load_store, normalise_order_number
 from bot.brand import current_brand
 
@@ -68,7 +67,7 @@ class ActionOrderStatus(Action):
         at = reply_moment(tracker, brand)
         first_name = (tracker.latest_message.get("metadata") or {}).get("first_name")
         holding = holding_message(brand, tracker, "order_tracking", fan, at, first_name)
-        events: list[dict] = [SlotSet("replied_at", at_epoch(tracker)), SlotSet("topic", "order_tracking")]
+        events: list[dict] = [SlotSet("replied_at", sent_at(tracker)), SlotSet("topic", "order_tracking")]
         if number is None:
             wrong = malformed_number(text)
             response = "utter_order_number_format" if wrong else "utter_ask_order_number"

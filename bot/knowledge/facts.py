@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from bot.errors import ConfigError
@@ -78,11 +79,15 @@ class Knowledge:
         return table.get(day, self.weekly_hours.get(day, ()))
 
     def holiday_name(self, day: dt.date, language: str) -> str:
-        import holidays
+        return str(_holidays(self.holiday_country, day.year, "fr" if language == "fr" else "en_US").get(day) or "")
 
-        names = holidays.country_holidays(self.holiday_country, years=day.year,
-                                          language="fr" if language == "fr" else "en_US")
-        return str(names.get(day) or "")
+
+@lru_cache(maxsize=16)
+def _holidays(country: str, year: int, language: str):
+    """A country's public holidays for one year, built once (a date answer asks for each boutique)."""
+    import holidays
+
+    return holidays.country_holidays(country, years=year, language=language)
 
 
 def _ranges(value: Any, where: str) -> tuple[str, ...]:
