@@ -8,9 +8,12 @@
   judged before a word that cannot be a verb.
 * **number and noun** — « 5 personne », « dans 15 seconde », « quatre
   étoile »: after a whole number from 2 to 999 (years and dates excepted) or
-  a number written in words, a noun is plural; after 1, singular;
+  a number written in words, a noun is plural; after 1, 0 or « zéro »,
+  singular (« zéro défaut »);
 * **article and first name** — « la musique du John Maher »: French puts no
-  article before a person's first name.
+  article before a person's first name;
+* **article and date** — « la 7 novembre », « les 12/11/2036 »: a day takes
+  « le »; « des chants du 1973 »: a year on its own takes « de ».
 
 The suggestion is the determiner of the noun's gender and number (« un
 restaurant », « les prévisions », with « l’ », « cet », « mon » before a
@@ -38,6 +41,14 @@ NUMBER_WORDS = frozenset("""deux trois quatre cinq six sept huit neuf dix onze d
 vingt trente quarante cinquante soixante cent cents mille plusieurs""".split())
 _VOWEL = re.compile(r"(?i)^[aeiouyàâäéèêëîïôöùûüœh]")
 _WHOLE_NUMBER = re.compile(r"(?:^|[\s(])(\d{1,3})[\s\u00a0\u202f]+$")
+_MONTH = r"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)"
+_DAY = r"(?:1er|\d{1,2}|premier|deux|trois|quatre|cinq|six|sept|huit|neuf|onze|douze|treize|quatorze|quinze|seize|" \
+       r"(?:dix|vingt|trente)(?:-(?:et-)?[a-z]+)?(?:[\s\u00a0]et[\s\u00a0]un)?)"
+# « la 7 novembre », « les dix-neuf octobre », « la 12/11/2036 »: a day is « le 7 novembre ».
+_DAY_ARTICLE = re.compile(rf"(?i)\b(la|les)[\s\u00a0]+(?=(?:{_DAY}[\s\u00a0]+{_MONTH}\b|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b))")
+# « des chants du 1973 . », « de la musique des 1980 sur Deezer »: a year alone is « de 1973 ».
+_YEAR_ARTICLE = re.compile(r"(?i)\b(du|des)[\s\u00a0]+(?=(?:1[5-9]|20)\d\d[\s\u00a0]*"
+                           r"(?:$|[.,;:!?)»]|(?:à|au|aux|sur|de|d’|d\'|en|dans|par|et|ou|s’il)\b))")
 _DATE_BEFORE = re.compile(r"(?i)\b(?:le|du|au|dès le|depuis le)[\s\u00a0]+\d{1,3}[\s\u00a0\u202f]+$")
 
 
@@ -83,7 +94,7 @@ class Agreement:
 
     def check_sync(self, text: str, *, skip: Callable[[int, int, str], bool] | None = None) -> list[Issue]:
         tokens = [(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
-        issues = []
+        issues = self._date_articles(text, skip)
         for index, (start, end, word) in enumerate(tokens):
             if skip is not None and skip(start, end, word):
                 continue
@@ -93,6 +104,10 @@ class Agreement:
                     issues.append(issue)
                 continue
             if not word[:1].islower() or "-" in word:
+                continue
+            issue = self._participle(text, tokens, index)
+            if issue is not None:
+                issues.append(issue)
                 continue
             noun = self._nouns(word)
             if not noun:
@@ -111,6 +126,85 @@ class Agreement:
             if issue is not None:
                 issues.append(issue)
         return issues
+
+    def _date_articles(self, text: str, skip: Callable[[int, int, str], bool] | None) -> list[Issue]:
+        """« la 7 novembre » → « le », « du 1973 » → « de »: the article a date takes."""
+        issues = []
+        for pattern, fix in ((_DAY_ARTICLE, "le"), (_YEAR_ARTICLE, "de")):
+            for match in pattern.finditer(text):
+                start, end, article = match.start(1), match.end(1), match.group(1)
+                if skip is not None and skip(start, end, article):
+                    continue
+                fixed = fix if article[:1].islower() else fix.capitalize()
+                date = re.match(r"\S+(?:[\s\u00a0]+\S+)?", text[match.end():]).group(0)
+                if pattern is _YEAR_ARTICLE or "/" in date.split()[0]:
+                    date = date.split()[0]
+                fields = {"fix": fixed, "date": date}
+                issues.append(Issue(start, end, article, say("date_article", "fr", **fields), (fixed,),
+                                    "date_article", self.name, translations("date_article", **fields)))
+        return issues
+
+    def _participle(self, text: str, tokens, index: int) -> Issue | None:
+        """« un ouvrage intitulée », « la liste de lecture intitulé »: a participle or adjective after its noun
+        takes the noun's gender and number — the noun's, or its complement's (« liste de lecture »)."""
+        start, end, word = tokens[index]
+        morphs = self._morph(word)
+        forms = readings(morphs, ":V")
+        if not forms or not all("Q" in parts for parts in forms) or readings(morphs, ":G"):
+            return None
+        heads = self._heads(text, tokens, index)
+        if not heads:
+            return None
+        forms = [gender_number(parts) for parts in forms]
+        if any(agree(form, head) for form in forms for _, head in heads):
+            return None
+        lemma = morphs[0].split("/")[0].lstrip(">")
+        stem = lemma[:-2] + "é" if lemma.endswith("er") else word.rstrip("s").removesuffix("e")
+        fixes = tuple(dict.fromkeys(  # one form per noun it may agree with, the nearest noun's first
+            f for _, head in heads for f in (stem + ending for ending in ("", "e", "s", "es"))
+            if f != word and any(agree(gender_number(parts), head) and gender_number(parts)[0] != "e"
+                                 for parts in readings(self._morph(f), ":V") if "Q" in parts)))
+        if not fixes:
+            return None
+        fields = {"determiner": heads[0][0], "word": word}
+        return Issue(start, end, word, say("determiner", "fr", **fields), fixes[:2], "participle_agreement",
+                     self.name, translations("determiner", **fields))
+
+    def _heads(self, text: str, tokens, index: int) -> list[tuple[str, tuple[str, str]]]:
+        """The nouns a word right after a noun phrase may agree with, nearest first: « ouvrage » in « un
+        ouvrage (créatif) », « lecture » and « liste » in « la liste de lecture »; none when the word does
+        not follow a noun announced by its determiner."""
+        def split(position: int) -> tuple[str | None, str]:
+            head, _, rest = tokens[position][2].replace("'", "’").rpartition("’")
+            return (head.lower() + "’" if head else None), rest
+
+        def nouns(word: str) -> list[tuple[str, str]]:
+            return [gender_number(p) for p in readings(self._morph(word), ":N")]
+
+        position = index - 1
+        if position > 0 and self._adjacent(text, tokens, position, index) and \
+                any("A" in parts for parts in readings(self._morph(split(position)[1]), ":")) and \
+                self._adjacent(text, tokens, position - 1, position) and nouns(split(position - 1)[1]):
+            position -= 1  # one adjective between: « un ouvrage créatif intitulé »
+        heads: list[tuple[str, tuple[str, str]]] = []
+        while position >= 0 and self._adjacent(text, tokens, position, position + 1):
+            elided, noun = split(position)
+            if not noun[:1].islower() or not nouns(noun) or readings(self._morph(noun), ":W") or \
+                    readings(self._morph(noun), ":G"):
+                return []  # « les plus connues »: an adverb, not a noun
+            heads += [(noun, n) for n in nouns(noun)]
+            before = elided or (split(position - 1)[1].lower() if position > 0 else "")
+            if before in ("de", "d’", "des", "du") and position >= 2 and len(heads) < 4 and \
+                    self._adjacent(text, tokens, position - 1, position):
+                position -= 2  # « la liste de lecture »: the noun the complement belongs to
+                continue
+            return heads if before in ("l’", "de", "d’", "des", "du") or readings(self._morph(before), ":G:D") \
+                else []
+        return []
+
+    @staticmethod
+    def _adjacent(text: str, tokens, left: int, right: int) -> bool:
+        return text[tokens[left][1]:tokens[right][0]].strip() == ""
 
     def _article_here(self, before: str | None, others: list[str]) -> bool:
         """« à la listes », « trouver les ouvrage »: after a preposition or a verb, « la », « les » before a
@@ -169,12 +263,14 @@ class Agreement:
         start, end, word = current
         before = text[:start]
         number = _WHOLE_NUMBER.search(before)
+        if number is None and word_before is not None and word_before.lower() == "zéro":
+            return self._singular(current, nouns, "zéro")
         if number is None and word_before is not None and word_before.lower() in NUMBER_WORDS:
             written = word_before.lower()
         elif number is not None:
             written = number.group(1)
-            if int(written) == 1 and not re.search(r"[\d,.]\s*1[\s\u00a0\u202f]+$", before):
-                return self._singular(current, nouns)
+            if int(written) in (0, 1) and not re.search(r"[\d,.]\s*[01][\s\u00a0\u202f]+$", before):
+                return self._singular(current, nouns, written)
             if int(written) < 2 or _DATE_BEFORE.search(before):
                 return None
         else:
@@ -185,11 +281,11 @@ class Agreement:
         return Issue(start, end, word, say("plural", "fr", **fields), (word + ("x" if word.endswith("eau") else "s"),),
                      "number_agreement", self.name, translations("plural", **fields))
 
-    def _singular(self, current, nouns) -> Issue | None:
-        """« 1 étoiles »: after 1, a noun that is only plural takes the singular."""
+    def _singular(self, current, nouns, number: str = "1") -> Issue | None:
+        """« 1 étoiles », « zéro étoiles »: after 1 or 0, a noun that is only plural takes the singular."""
         start, end, word = current
         if not nouns or any(n != "p" for _, n in nouns) or not word.endswith(("s", "x")) or len(word) < 4:
             return None
-        fields = {"word": word, "number": "1"}
+        fields = {"word": word, "number": number}
         return Issue(start, end, word, say("singular", "fr", **fields), (word[:-1],), "number_agreement",
                      self.name, translations("singular", **fields))

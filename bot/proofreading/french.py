@@ -7,7 +7,9 @@ Each word is a correct word; it is wrong where it stands:
   is a name or a title (« Maison Brindille », « Flow Espagnol ») and is left
   alone, as are words capitalised by convention (Madame, Monsieur, l’État),
   but not a grammar word or a verb after a lower-case word (« jouer Sur
-  Zvooq ») nor the noun that announces a title (« la Chanson Virales »);
+  Zvooq », « qui Est à deux pas »), a preposition before a lower-case
+  determiner (« Yutaka Ozaki Sur ma liste »), nor the noun that announces a
+  title (« la Chanson Virales »);
 * **a sentence starting in lower case** (the safe fixes capitalise drafts,
   this reports it in text a person typed);
 * **« ou » for « où »** before « est », « sont », « se trouve »… (« ou est ma
@@ -57,6 +59,8 @@ _INVERTED_SUBJECT = re.compile(r"(?i)-(?:t-)?(?:je|tu|il|elle|on|nous|vous|ils|e
 CAPITAL_SLIPS = frozenset({"de", "sur", "dans", "pour", "par", "avec", "sous", "chez", "vers", "entre", "et", "ou",
                            "où", "est", "sont", "plus", "moins", "très", "que", "qui", "mais", "donc", "car", "ni",
                            "aussi", "ainsi", "puis", "alors", "encore", "déjà"})
+# Prepositions that, capitalised before a lower-case determiner or number, cannot open a name's next word.
+_PREPOSITIONS = frozenset({"sur", "dans", "pour", "par", "avec", "sous", "chez", "vers", "entre"})
 _DETERMINERS = frozenset({"le", "la", "les", "l’", "l'", "un", "une", "ce", "cet", "cette", "ces", "mon", "ma", "mes",
                           "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos", "leur", "leurs",
                           "du", "au", "aux"})
@@ -156,17 +160,22 @@ class FrenchRules:
         if len(word) < 2 or not (word[0].isupper() and word[1:].islower()) or "-" in word or "’" in word:
             return False
         lower = word.lower()
+        after_lower = previous is not None and previous[2][:1].islower() and _joined(text, previous[1], start)
+        if lower == "est" and after_lower and previous[2].lower() in SUBJECTS | CLAUSE_OPENERS:
+            return True  # « un restaurant qui Est à deux pas »: the verb, not the East
         if lower in CONVENTIONAL_CAPITALS or not self._common(lower) or self._is(word, ":M"):
             return False
         if any(m.lstrip(">")[:1].isupper() for m in self._morph(word)):
             return False  # the lexicon knows it as a name (« en Suisse », « au Japon »)
-        after_lower = previous is not None and previous[2][:1].islower() and _joined(text, previous[1], start)
         if after_lower and (lower in CAPITAL_SLIPS or self._only(lower, ":V")):
             return True  # « jouer Sur Zvooq », « je veux Voir… »: no name starts with these
         if after_lower and previous[2].lower() in _DETERMINERS and self._is(lower, ":N") and \
                 following is not None and following[2][:1].isupper() and \
                 _joined(text, start + len(word), following[0]):
             return True  # « la Chanson Virales », « le Titre Difficult Loves »: the noun before a title
+        if lower in _PREPOSITIONS and following is not None and following[2][:1].islower() and \
+                _joined(text, start + len(word), following[0]) and self._is(following[2].lower(), ":D", ":B"):
+            return True  # « la chanson des Yutaka Ozaki Sur ma liste »: the name has ended, the sentence goes on
         for neighbour in (previous, following):
             if neighbour is None or not neighbour[2][:1].isupper():
                 continue

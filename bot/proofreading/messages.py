@@ -43,6 +43,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                     "en": "No article before a first name: “{fix} {name}”"},
     "singular": {"fr": "Après {number}, « {word} » reste au singulier",
                  "en": "After {number}, “{word}” stays singular"},
+    "date_article": {"fr": "Devant une date, on écrit « {fix} » : « {fix} {date} »",
+                     "en": "Before a date, French writes “{fix}”: “{fix} {date}”"},
     "grammar": {"fr": "{detail}", "en": "Grammar: {family}"},
     "english": {"fr": "{family} : {detail}", "en": "{detail}"},
 }

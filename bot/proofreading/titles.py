@@ -10,7 +10,9 @@ coordinating conjunctions, short prepositions — in lower case:
 * **a title opening with a lower-case « the »** after a French word (« chercher
   the Sound of One Hand Clapping ») → « The »;
 * **a title's last word left in lower case** after two capitalised words (« The
-  Sleep machine », « The Happy blues de Ronnie Wood ») → capitalised.
+  Sleep machine », « The Happy blues de Ronnie Wood ») → capitalised; a word
+  French also has (« suite », « blues »; not a French grammar word: « dans », « pour ») only after two words that are English
+  alone (« The Sweet suite »).
 
 A word is judged English by the English dictionary (and not the French one),
 through the callables the French spelling backend provides.
@@ -24,6 +26,7 @@ from collections.abc import Callable
 from bot.proofreading.base import Issue
 from bot.proofreading.hunspell import WORD
 from bot.proofreading.messages import say, translations
+from bot.proofreading.ngrams import TARGETS
 
 # The words English title case writes in lower case inside a title.
 SMALL_WORDS = frozenset({"a", "an", "the", "and", "but", "or", "nor", "of", "in", "on", "at", "to", "for", "from",
@@ -81,7 +84,9 @@ class TitleRules:
                 previous[2].lower() not in SMALL_WORDS and self._french(previous[2]):
             return capital  # « chercher the Sound of One Hand Clapping »
         if word.islower() and lower not in SMALL_WORDS and len(word) > 2 and self._english(word) and \
-                not self._french(word) and previous is not None and before is not None and \
+                previous is not None and before is not None and \
+                (not self._french(word) or lower not in TARGETS and
+                 all(self._english_only(w[2]) for w in (previous, before))) and \
                 not _OPENING.search(text[:before[0]]) and \
                 all(w[2][:1].isupper() and w[2][1:].islower() or len(w[2]) == 1 and w[2].isupper()
                     for w in (previous, before)) and \

@@ -61,3 +61,44 @@ def test_article_after_a_preposition_or_a_verb(agreement):
 def test_quel_before_a_verb_passes(agreement):
     assert found(agreement, "Quelle est la météo ?") == []
     assert found(agreement, "À quel points ?") == [("quel points", ("quels points",))]
+
+
+@pytest.mark.parametrize("text,article,fix", [
+    ("Nos boutiques sont fermées la 25 décembre.", "la", "le"),
+    ("Livraison prévue les 12/11/2027 au matin.", "les", "le"),
+    ("Rendez-vous les vingt-deux mars en boutique.", "les", "le"),
+    ("Voici les tasses du 2024, en grès.", "du", "de"),
+])
+def test_a_date_takes_its_own_article(agreement, text, article, fix):
+    assert found(agreement, text) == [(article, (fix,))]
+
+
+@pytest.mark.parametrize("text", [
+    "Nos boutiques sont fermées les 24 et 25 décembre.", "La remise des 1000 premières commandes.",
+    "Livrée le 12/11/2027, la commande du 3 mai.", "Les tasses de 2024 sont là.",
+])
+def test_dates_in_their_article_pass(agreement, text):
+    assert found(agreement, text) == []
+
+
+@pytest.mark.parametrize("text,word,fix", [
+    ("Votre tasse ébréché sera remplacée.", "ébréché", "ébréchée"),
+    ("Lisez l’article intitulée « Merci ».", "intitulée", "intitulé"),
+    ("Voici la liste de cadeaux préparé pour vous.", "préparé", ("préparés", "préparée")),
+    ("Un carnet cousu main et un sac brodée.", "brodée", "brodé"),
+])
+def test_a_participle_agrees_with_its_noun(agreement, text, word, fix):
+    assert found(agreement, text) == [(word, fix if isinstance(fix, tuple) else (fix,))]
+
+
+@pytest.mark.parametrize("text", [
+    "La liste des commandes préparées ce matin.", "Les tasses les plus vendues de la saison.",
+    "Votre colis est livré.", "Un service client débordé aujourd’hui.", "Une commande prévue demain.",
+])
+def test_participles_in_agreement_pass(agreement, text):
+    assert found(agreement, text) == []
+
+
+@pytest.mark.parametrize("text,word", [("Zéro défauts, promis.", "défauts"), ("Note : 0 étoiles.", "étoiles")])
+def test_singular_after_zero(agreement, text, word):
+    assert found(agreement, text) == [(word, (word[:-1],))]

@@ -27,6 +27,19 @@ def test_correct_french_passes(rules, text):
     assert found(rules, text) == []
 
 
+@pytest.mark.parametrize("text,word", [
+    ("Nous avons une boutique qui Est à deux pas de la gare.", "Est"),
+    ("Écrivez à Maison Brindille Sur notre page.", "Sur"),
+    ("La tasse de Julie Dans sa boîte d’origine.", "Dans"),
+])
+def test_capitalised_grammar_word_after_a_name(rules, text, word):
+    assert found(rules, text) == [(word, "capital", word.lower())]
+
+
+def test_compass_east_keeps_its_capital(rules):
+    assert found(rules, "Nous livrons dans l’Est de la France.") == []
+
+
 def test_sentence_start(rules):
     assert found(rules, "Merci. nous revenons vers vous.") == [("nous", "sentence_start", "Nous")]
     assert found(rules, "Bonne nouvelle : votre commande est partie.") == []  # no capital after a colon

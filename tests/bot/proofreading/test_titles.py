@@ -21,6 +21,7 @@ def found(titles, text):
     ("Le film Married to The Enemy est en salle.", "The", "the"),
     ("Nous cherchons the Sound of One Hand Clapping pour vous.", "the", "The"),
     ("Regardez The Dark knight ce soir.", "knight", "Knight"),
+    ("Écoutez The Sweet suite ce soir.", "suite", "Suite"),
 ])
 def test_english_title_case(titles, text, word, fix):
     [(flagged, _, suggestion)] = found(titles, text)
@@ -31,6 +32,7 @@ def test_english_title_case(titles, text, word, fix):
     "Écoutez Live at the Kings Center ce soir.", "Ajoutez Young at Heart à ma liste.",
     "Le thé de Ceylan est arrivé.", "Ajoutez Punk unplugged à ma liste.", "The Office revient ce soir.",
     "Écoutez Chips and Salsa.", "Ajoutez Give us rest à la liste.",
+    "Voyez The Comedian dans les cinémas.", "Écoutez The Police encore une fois.",
 ])
 def test_titles_in_their_case_pass(titles, text):
     assert found(titles, text) == []
