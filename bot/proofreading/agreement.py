@@ -99,7 +99,7 @@ class Agreement:
             if skip is not None and skip(start, end, word):
                 continue
             if word[:1].isupper() and index > 0:
-                issue = self._before_name(text, tokens[index - 1], (start, end, word))
+                issue = self._before_name(text, tokens[index - 1], (start, end, word), tokens[index + 1:index + 4])
                 if issue is not None:
                     issues.append(issue)
                 continue
@@ -215,15 +215,25 @@ class Agreement:
         return bool(tags) and (all(t.startswith(":G:R") for t in tags) or
                                all(t.startswith(":V") and ":Q" not in t for t in tags))
 
-    def _before_name(self, text: str, previous, current) -> Issue | None:
-        """« la musique du John Maher », « une piste des Jennifer Paull »: no article before a first name."""
+    def _before_name(self, text: str, previous, current, following=()) -> Issue | None:
+        """« la musique du John Maher », « une piste des Jennifer Paull »: no article before a first name;
+        nor « des » before one person's full name (« des Yutaka Ozaki »), which a plural name would end
+        in « s » (« des Rolling Stones », « des Îles Vierges »)."""
         p_start, p_end, article = previous
         start, end, name = current
         if article not in ("du", "des") or text[p_end:start].strip():
             return None
         morphs = self._morph(name)
         if not morphs or not all(":M1" in m for m in morphs):
-            return None  # a first name and nothing else (« du Nord », « des Alpes » are not)
+            run, last = [name], end  # a first name and nothing else (« du Nord », « des Alpes » are not)
+            for f_start, f_end, f_word in following:
+                if text[last:f_start].strip() or not f_word[:1].isupper():
+                    break
+                run.append(f_word)
+                last = f_end
+            if article != "des" or len(run) < 2 or run[-1].endswith(("s", "x")) or \
+                    any(readings(self._morph(w.lower()), ":N") for w in run):
+                return None
         fields = {"fix": "de", "name": name}
         return Issue(p_start, p_end, article, say("before_name", "fr", **fields), ("de",), "article_before_name",
                      self.name, translations("before_name", **fields))

@@ -51,6 +51,12 @@ def test_article_before_a_first_name(agreement):
     assert found(agreement, "Livraison dans le sud du Texas et des Alpes.") == []
 
 
+def test_no_plural_article_before_one_persons_name(agreement):
+    assert found(agreement, "Les créations des Yutaka Ozaki sont arrivées.") == [("des", ("de",))]
+    assert found(agreement, "Les tasses des Rolling Stones et des Îles Vierges.") == []
+    assert found(agreement, "Près du parc des Buttes Chaumont.") == []
+
+
 def test_article_after_a_preposition_or_a_verb(agreement):
     assert found(agreement, "Ajoutez-la à la listes de lecture.") == [("la listes", ("les listes",))]
     assert found(agreement, "Pouvez-vous trouver les ouvrage créatifs ?") == [
