@@ -21,7 +21,12 @@ Each word is a correct word; it is wrong where it stands:
   cette piste a ma liste »);
 * **a past participle for an infinitive** after « s’il vous plaît » or in an
   order's second verb (« Trouver et joué ») — Grammalecte covers the modals;
-* **« avoir besoins »** — the locution keeps « besoin » singular.
+* **« avoir besoins »** — the locution keeps « besoin » singular; other set
+  phrases whose words exist but not in that form (« à partie de », « en court
+  de livraison », « à proximités », « fruit de mer »);
+* **a letter on its own** (« trouver e spectacle », « maintenant n Caroline »):
+  a word cut short; « a », « à », « y » and units after a number (« 10 h »)
+  are words.
 
 Word classes come from Grammalecte's lexicon (its spell checker's
 morphologies), loaded once with the Grammalecte backend.
@@ -51,6 +56,16 @@ CLAUSE_OPENERS = frozenset({"qui", "que", "qu", "dont", "où", "si", "quand", "l
 AVOIR = frozenset({"ai", "as", "a", "avons", "avez", "ont", "avais", "avait", "avions", "aviez", "avaient",
                    "aurai", "auras", "aura", "aurons", "aurez", "auront", "aurais", "aurait", "aurions",
                    "auriez", "auraient", "aie", "ait", "ayons", "ayez", "aient", "avoir", "eu"})
+# Set phrases whose words exist on their own but not in this form: (pattern, the phrase as written).
+LOCUTIONS = (
+    (re.compile(r"(?i)\bà[\s\u00a0]+(partie)[\s\u00a0]+(?:de|du|des|d[’'])"), "partir"),
+    (re.compile(r"(?i)\bà[\s\u00a0]+(proximités)\b"), "proximité"),
+    (re.compile(r"(?i)\ben[\s\u00a0]+(court)\b(?![-\s\u00a0]*(?:métrage|terme|circuit))"), "cours"),
+    (re.compile(r"(?i)\b(fruit)[\s\u00a0]+de[\s\u00a0]+mer\b"), "fruits"),
+)
+# A letter standing alone is a word cut short, except these (« il y a », « à », « a ») and units after a number.
+_LONE_LETTER = re.compile(r"(?<![\w’'.\-/@#])([b-df-hj-np-tv-xz]|e)(?![\w’'.\-/@)])")
+_NUMBER_BEFORE = re.compile(r"\d[\s\u00a0\u202f]*$")
 # The polite formula after which an order follows, in the infinitive or the imperative.
 _PLEASE = re.compile(r"(?i)s[’']il\s+(?:vous|te)\s+pla[iî]t[\s\u00a0]*$")
 _INVERTED_SUBJECT = re.compile(r"(?i)-(?:t-)?(?:je|tu|il|elle|on|nous|vous|ils|elles)$")
@@ -136,6 +151,33 @@ class FrenchRules:
                     re.split(r"[’']", previous[2].lower())[-1] in AVOIR:
                 issues.append(Issue(start, end, word, say("besoin", "fr"), (word[:-1],), "avoir_besoin",
                                     self.name, translations("besoin")))
+        return issues + self._locutions(text, skip) + self._lone_letters(text, skip)
+
+    @staticmethod
+    def _locutions(text: str, skip) -> list[Issue]:
+        issues = []
+        for pattern, fix in LOCUTIONS:
+            for match in pattern.finditer(text):
+                start, end, word = match.start(1), match.end(1), match.group(1)
+                if skip is not None and skip(start, end, word):
+                    continue
+                fixed = fix if word[:1].islower() else fix.capitalize()
+                phrase = match.group(0)[:start - match.start()] + fixed + match.group(0)[end - match.start():]
+                issues.append(Issue(start, end, word, say("locution", "fr", fix=phrase), (fixed,), "locution",
+                                    "relais-fr", translations("locution", fix=phrase)))
+        return issues
+
+    @staticmethod
+    def _lone_letters(text: str, skip) -> list[Issue]:
+        issues = []
+        for match in _LONE_LETTER.finditer(text):
+            start, end, letter = match.start(1), match.end(1), match.group(1)
+            before, after = text[:start], text[end:]
+            if _NUMBER_BEFORE.search(before) or not re.search(r"[^\W\d_][\s\u00a0]+$", before) or \
+                    not re.match(r"[\s\u00a0]+[^\W\d_]", after) or skip is not None and skip(start, end, letter):
+                continue  # « 10 h », a list's « b) », an initial: only a letter between two words is judged
+            issues.append(Issue(start, end, letter, say("lone_letter", "fr", word=letter), (), "lone_letter",
+                                "relais-fr", translations("lone_letter", word=letter)))
         return issues
 
     def _infinitive_wanted(self, word: str, previous, text: str, start: int) -> str | None:

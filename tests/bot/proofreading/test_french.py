@@ -40,6 +40,29 @@ def test_compass_east_keeps_its_capital(rules):
     assert found(rules, "Nous livrons dans l’Est de la France.") == []
 
 
+@pytest.mark.parametrize("text,word,fix", [
+    ("Votre commande est en court de livraison.", "court", "cours"),
+    ("Livraison offerte à partie de 60 €.", "partie", "partir"),
+    ("Une boutique à proximités de la gare.", "proximités", "proximité"),
+    ("Une tasse à fruit de mer.", "fruit", "fruits"),
+])
+def test_set_phrases(rules, text, word, fix):
+    assert found(rules, text) == [(word, "locution", fix)]
+
+
+@pytest.mark.parametrize("text", [
+    "Un court métrage, à court terme, en cours.", "À partir de lundi, une partie de la gamme.",
+    "À proximité de la gare.", "Des fruits de mer.",
+])
+def test_set_phrases_as_written_pass(rules, text):
+    assert found(rules, text) == []
+
+
+def test_a_letter_on_its_own(rules):
+    assert [(i.word, i.rule) for i in rules.check_sync("Nous avons e colis pour vous.")] == [("e", "lone_letter")]
+    assert found(rules, "Livraison à 10 h, option a ou b ? Il y a J. K. Rowling et d’autres.") == []
+
+
 def test_sentence_start(rules):
     assert found(rules, "Merci. nous revenons vers vous.") == [("nous", "sentence_start", "Nous")]
     assert found(rules, "Bonne nouvelle : votre commande est partie.") == []  # no capital after a colon
