@@ -25,8 +25,9 @@ Each word is a correct word; it is wrong where it stands:
   phrases whose words exist but not in that form (« à partie de », « en court
   de livraison », « à proximités », « fruit de mer »);
 * **a letter on its own** (« trouver e spectacle », « maintenant n Caroline »):
-  a word cut short; « a », « à », « y » and units after a number (« 10 h »)
-  are words.
+  a word cut short, with the grammar words it may be cut from, the likeliest
+  between its neighbours first; « a », « à », « y » and units after a number
+  (« 10 h ») are words.
 
 Word classes come from Grammalecte's lexicon (its spell checker's
 morphologies), loaded once with the Grammalecte backend.
@@ -40,6 +41,7 @@ from collections.abc import Callable
 from bot.proofreading.base import Issue
 from bot.proofreading.hunspell import WORD
 from bot.proofreading.messages import say, translations
+from bot.proofreading.ngrams import END, START, TARGETS, french_model, tokens
 
 # Nouns French writes with a capital by convention: forms of address, institutions, compass regions.
 CONVENTIONAL_CAPITALS = frozenset({
@@ -85,6 +87,18 @@ _WHERE_VERBS = frozenset({"est", "sont", "était", "étaient", "sera", "seront",
 _OPENERS = re.compile(r"(?:^|[.!?…][\s\u00a0\u202f]+|[:;\n«“\"(\[—–•*-][\s\u00a0\u202f]*|^\s*)$")
 # Where a sentence starts (and so a capital is due): the text's start, a line's, after . ! ? …
 _SENTENCE_START = re.compile(r"(?:^|[.!?…][\s\u00a0\u202f]+|\n[\s\u00a0\u202f]*)$|^\s*$")
+
+
+def _completions(letter: str, before: str, after: str) -> tuple[str, ...]:
+    """The short grammar words a lone letter may be cut from (« e » → « le », « de », « en »…), the likeliest
+    between its neighbours first, by the French n-gram model."""
+    model = french_model()
+    options = [w for w in TARGETS if len(w) == 2 and letter in w and w.isalpha()]
+    previous = [t for _, _, t in tokens(before)][-1:]
+    following = [t for _, _, t in tokens(after)][:1]
+    left = model.word(previous[0], False) if previous else START
+    right = model.word(following[0], False) if following else END
+    return tuple(sorted(options, key=lambda w: -model.score(left, w, right))[:3])
 
 
 def _joined(text: str, end: int, start: int) -> bool:
@@ -176,8 +190,9 @@ class FrenchRules:
             if _NUMBER_BEFORE.search(before) or not re.search(r"[^\W\d_][\s\u00a0]+$", before) or \
                     not re.match(r"[\s\u00a0]+[^\W\d_]", after) or skip is not None and skip(start, end, letter):
                 continue  # « 10 h », a list's « b) », an initial: only a letter between two words is judged
-            issues.append(Issue(start, end, letter, say("lone_letter", "fr", word=letter), (), "lone_letter",
-                                "relais-fr", translations("lone_letter", word=letter)))
+            issues.append(Issue(start, end, letter, say("lone_letter", "fr", word=letter),
+                                _completions(letter, before, after), "lone_letter", "relais-fr",
+                                translations("lone_letter", word=letter)))
         return issues
 
     def _infinitive_wanted(self, word: str, previous, text: str, start: int) -> str | None:
