@@ -10,6 +10,7 @@ Each word is a correct word; it is wrong where it stands:
   Zvooq », « qui Est à deux pas »), a preposition before a lower-case
   determiner (« Yutaka Ozaki Sur ma liste »), nor the noun that announces a
   title (« la Chanson Virales »);
+* **a compass point in a place's name** (« Caroline du nord ») → « Nord »;
 * **a sentence starting in lower case** (the safe fixes capitalise drafts,
   this reports it in text a person typed);
 * **« ou » for « où »** before « est », « sont », « se trouve »… (« ou est ma
@@ -76,6 +77,12 @@ _INVERTED_SUBJECT = re.compile(r"(?i)-(?:t-)?(?:je|tu|il|elle|on|nous|vous|ils|e
 CAPITAL_SLIPS = frozenset({"de", "sur", "dans", "pour", "par", "avec", "sous", "chez", "vers", "entre", "et", "ou",
                            "où", "est", "sont", "plus", "moins", "très", "que", "qui", "mais", "donc", "car", "ni",
                            "aussi", "ainsi", "puis", "alors", "encore", "déjà"})
+# « Pays de Galles », « Côte d’Ivoire », « Parc des Princes »: « de » and a capital go on a name.
+_NAME_GOES_ON = re.compile(r"[\s\u00a0]+(?:(?:de|du|des)[\s\u00a0]+(?:la[\s\u00a0]+|l[’'])?|d[’'])[A-ZÀ-ÖØ-Þ]")
+_NAME_WENT_ON = re.compile(r"[A-ZÀ-ÖØ-Þ][^\W\d_]*[\s\u00a0]+(?:de|du|des)[\s\u00a0]+(?:la[\s\u00a0]+|l[’'])?$|"
+                           r"[A-ZÀ-ÖØ-Þ][^\W\d_]*[\s\u00a0]+d[’']$")
+# Compass points that, after a place's name and « du », are part of the name (« Caroline du Nord »).
+_COMPASS = frozenset({"nord", "sud", "ouest"})
 # Prepositions that, capitalised before a lower-case determiner or number, cannot open a name's next word.
 _PREPOSITIONS = frozenset({"sur", "dans", "pour", "par", "avec", "sous", "chez", "vers", "entre"})
 _DETERMINERS = frozenset({"le", "la", "les", "l’", "l'", "un", "une", "ce", "cet", "cette", "ces", "mon", "ma", "mes",
@@ -146,6 +153,11 @@ class FrenchRules:
                 fix = word.lower()
                 issues.append(Issue(start, end, word, say("capital", "fr", word=word), (fix,), "capital",
                                     self.name, translations("capital", word=word)))
+            if word in _COMPASS and previous is not None and previous[2] == "du" and index > 1 and \
+                    tokens[index - 2][2][:1].isupper() and _joined(text, tokens[index - 2][1], previous[0]):
+                fix = word.capitalize()  # « Caroline du nord » → « Caroline du Nord »: part of the name
+                issues.append(Issue(start, end, word, say("name_capital", "fr", word=fix), (fix,), "capital",
+                                    self.name, translations("name_capital", word=fix)))
             if word.lower() == "a" and self._preposition_wanted(previous, following, starts_sentence, text, end):
                 fix = "À" if word == "A" else "à"
                 issues.append(Issue(start, end, word, say("a_for_à", "fr"), (fix,), "a_for_à", self.name,
@@ -233,6 +245,8 @@ class FrenchRules:
         if lower in _PREPOSITIONS and following is not None and following[2][:1].islower() and \
                 _joined(text, start + len(word), following[0]) and self._is(following[2].lower(), ":D", ":B"):
             return True  # « la chanson des Yutaka Ozaki Sur ma liste »: the name has ended, the sentence goes on
+        if _NAME_GOES_ON.match(text[start + len(word):]) or _NAME_WENT_ON.search(text[:start]):
+            return False  # « au Pays de Galles », « le Parc des Princes »: a name built on common nouns
         for neighbour in (previous, following):
             if neighbour is None or not neighbour[2][:1].isupper():
                 continue

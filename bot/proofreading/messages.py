@@ -17,6 +17,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "accent": {"fr": "Accent manquant ou en trop : « {word} »", "en": "Missing or wrong accent: “{word}”"},
     "capital": {"fr": "Majuscule inattendue au milieu de la phrase : « {word} »",
                 "en": "Unexpected capital letter in the middle of a sentence: “{word}”"},
+    "name_capital": {"fr": "Un nom de lieu prend une majuscule : « {word} »",
+                     "en": "A place name takes a capital letter: “{word}”"},
     "sentence_start": {"fr": "Une phrase commence par une majuscule : « {word} »",
                        "en": "A sentence starts with a capital letter: “{word}”"},
     "a_for_à": {"fr": "« a » est le verbe avoir ; la préposition s’écrit « à »",

@@ -6,7 +6,7 @@ every word that carries meaning, and writes the short grammar words — articles
 coordinating conjunctions, short prepositions — in lower case:
 
 * **a short grammar word capitalised inside a title** (« Masters Of Metal »,
-  « Married to The Enemy ») → lower case;
+  « Married to The Enemy », « Fire In the Hole ») → lower case;
 * **a title opening with a lower-case « the »** after a French word (« chercher
   the Sound of One Hand Clapping ») → « The »;
 * **a title's last word left in lower case** after two capitalised words (« The
@@ -72,7 +72,8 @@ class TitleRules:
         lower = word.lower()
         capital = word[:1].upper() + word[1:]
         if lower in SMALL_WORDS and word[:1].isupper() and word[1:].islower() and previous is not None and \
-                following is not None and following[2][:1].isupper():
+                following is not None and (following[2][:1].isupper() or following[2] in SMALL_WORDS and
+                                           self._title_goes_on(text, following)):
             p_word = previous[2]
             inside = (p_word[:1].isupper() and not _OPENING.search(text[:previous[0]]) and
                       (self._english_only(p_word) or self._english_only(following[2]) or lower != "a")) or \
@@ -94,6 +95,12 @@ class TitleRules:
                 (following is None or following[2][:1].islower() and following[2] not in SMALL_WORDS):
             return capital  # « The Sleep machine », « The Happy blues de Ronnie Wood »
         return None
+
+    @staticmethod
+    def _title_goes_on(text: str, small) -> bool:
+        """« Fire In the Hole »: after the lower-case small word, the title's next capitalised word."""
+        rest = re.match(r"[\s\u00a0]+([^\W\d_])", text[small[1]:])
+        return rest is not None and rest.group(1).isupper()
 
     async def check(self, text: str, language: str) -> list[Issue]:
         return self.check_sync(text)

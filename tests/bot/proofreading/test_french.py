@@ -40,6 +40,12 @@ def test_compass_east_keeps_its_capital(rules):
     assert found(rules, "Nous livrons dans l’Est de la France.") == []
 
 
+def test_names_built_on_common_nouns(rules):
+    assert found(rules, "Nous livrons au Pays de Galles, en Côte d’Ivoire et près du Parc des Princes.") == []
+    assert found(rules, "Nous livrons en Caroline du nord.") == [("nord", "capital", "Nord")]
+    assert found(rules, "Le vent du nord souffle.") == []
+
+
 @pytest.mark.parametrize("text,word,fix", [
     ("Votre commande est en court de livraison.", "court", "cours"),
     ("Livraison offerte à partie de 60 €.", "partie", "partir"),

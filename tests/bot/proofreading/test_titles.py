@@ -22,6 +22,7 @@ def found(titles, text):
     ("Nous cherchons the Sound of One Hand Clapping pour vous.", "the", "The"),
     ("Regardez The Dark knight ce soir.", "knight", "Knight"),
     ("Écoutez The Sweet suite ce soir.", "suite", "Suite"),
+    ("Écoutez Songs In the Key of Life.", "In", "in"),
 ])
 def test_english_title_case(titles, text, word, fix):
     [(flagged, _, suggestion)] = found(titles, text)
