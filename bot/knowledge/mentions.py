@@ -3,7 +3,10 @@
 Countries are recognised by every name Babel (CLDR) knows in French and
 English plus the brand's aliases ("UK", "Angleterre"); boutiques by their name
 and city; days by weekday names; dates by "1er mai", "25 décembre", "May 1st",
-"the 25th of December" and the common holiday names ("Noël", "Christmas").
+"the 25th of December", the common holiday names ("Noël", "Christmas") and
+the names, in French and English, of the public holidays of the brand's
+holiday country, movable ones included ("lundi de Pâques", "Whit Monday",
+"Ascension"), from the ``holidays`` package, plus Easter and Whit Sunday.
 Matching is on whole words, case- and accent-insensitive, so "et pour la
 belgique ?" and "BELGIQUE" both find BE.
 """
@@ -93,7 +96,39 @@ def _next(month: int, day: int, today: dt.date) -> dt.date | None:
     return None
 
 
-def find_date(folded: str, today: dt.date) -> dt.date | None:
+# Other names fans give the movable feasts, as days after Easter Sunday.
+_AFTER_EASTER = {"paques": 0, "dimanche de paques": 0, "easter": 0, "easter sunday": 0, "lundi de paques": 1,
+                 "easter monday": 1, "ascension": 39, "ascension day": 39, "pentecote": 49, "whitsun": 49,
+                 "whit sunday": 49, "lundi de pentecote": 50, "whit monday": 50, "pentecost monday": 50}
+
+
+@lru_cache(maxsize=16)
+def _holiday_names(country: str, year: int) -> tuple[tuple[str, dt.date], ...]:
+    """Every name of the country's public holidays in ``year`` and the next, folded, longest first."""
+    import holidays
+    from dateutil.easter import easter
+
+    names: dict[str, dt.date] = {}
+    for y in (year, year + 1):
+        for name, after in _AFTER_EASTER.items():
+            names.setdefault(f"{name}/{y}", easter(y) + dt.timedelta(days=after))
+        for language in ("fr", "en_US"):
+            for day, name in holidays.country_holidays(country, years=y, language=language).items():
+                names.setdefault(f"{fold(name).strip()}/{y}", day)
+    return tuple(sorted(names.items(), key=lambda kv: (-len(kv[0]), kv[1])))
+
+
+def _named_holiday(folded: str, today: dt.date, country: str) -> dt.date | None:
+    """The next day, from today, whose holiday name the message gives ("lundi de Pâques", "Whit Monday")."""
+    found = [(len(key), day) for key, day in _holiday_names(country, today.year)
+             if day >= today and f" {key.rsplit('/', 1)[0]} " in folded]
+    if not found:
+        return None
+    longest = max(length for length, _ in found)
+    return min(day for length, day in found if length == longest)
+
+
+def find_date(folded: str, today: dt.date, country: str = "FR") -> dt.date | None:
     match = _DAY_MONTH.search(folded)
     if match:
         return _next(_MONTHS[match.group(2)], int(match.group(1)), today)
@@ -103,7 +138,7 @@ def find_date(folded: str, today: dt.date) -> dt.date | None:
     for name, (month, day) in sorted(_NAMED.items(), key=lambda kv: -len(kv[0])):  # "christmas eve" first
         if f" {name} " in folded:
             return _next(month, day, today)
-    return None
+    return _named_holiday(folded, today, country)
 
 
 def find(text: str, knowledge: Knowledge, today: dt.date | None = None) -> Mentions:
@@ -130,4 +165,4 @@ def find(text: str, knowledge: Knowledge, today: dt.date | None = None) -> Menti
         for n, name in enumerate(names):
             if f" {name} " in folded or f" {name}s " in folded:
                 weekday = DAYS[n]
-    return Mentions(country, boutique, weekday, find_date(folded, today))
+    return Mentions(country, boutique, weekday, find_date(folded, today, knowledge.holiday_country))

@@ -41,3 +41,16 @@ def test_days_and_dates():
     assert find("open on christmas eve?", K, TODAY).date == dt.date(2026, 12, 24)
     assert find("à Noël ?", K, TODAY).date == dt.date(2026, 12, 25)
     assert find("31 février", K, TODAY).date is None
+
+
+@pytest.mark.parametrize("text, day", [
+    ("vous êtes ouverts le lundi de Pâques ?", dt.date(2027, 3, 29)), ("open on Easter Monday?", dt.date(2027, 3, 29)),
+    ("et à l'Ascension ?", dt.date(2027, 5, 6)), ("open on Whit Monday?", dt.date(2027, 5, 17)),
+    ("ouvert à Pâques ?", dt.date(2027, 3, 28)), ("le jour de la fête de la Victoire", dt.date(2027, 5, 8)),
+])
+def test_movable_and_named_holidays(text, day):
+    assert find(text, K, TODAY).date == day
+
+
+def test_a_holiday_already_past_this_year_is_next_years():
+    assert find("lundi de Pâques ?", K, dt.date(2027, 4, 2)).date == dt.date(2028, 4, 17)

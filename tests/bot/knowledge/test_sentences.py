@@ -61,3 +61,10 @@ def test_a_faulty_knowledge_section_names_its_key(knowledge, message):
     data["knowledge"] = knowledge
     with pytest.raises(ConfigError, match=re.escape(message)):
         validate(data, "brand.yml")
+
+
+def test_a_movable_holiday_named_by_the_fan_gets_its_hours():
+    from bot.knowledge import find
+
+    day = find("vous êtes ouverts le lundi de Pâques ?", K, dt.date(2026, 12, 1)).date
+    assert say.opening_on(K, day, "fr") == "Oui, le 29 mars, nos boutiques sont ouvertes de 11 h à 18 h."
