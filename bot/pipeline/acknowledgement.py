@@ -15,7 +15,9 @@ one due:
   unanswered by a CM;
 * sends, in the language the held message was written in, what happens
   next: while the team is there, that it reads the message; outside
-  staffed hours, when it is next there (``bot.schedule``). The bot's
+  staffed hours, when it is next there (``bot.schedule``), in the brand's
+  shape (``bot.voice``: the greeting only when the bot has not written to
+  the fan lately, the closing and the signature always). The bot's
   disclosure comes first when the conversation has not had it yet;
 * records the send in the ledger under its own id (``<message id>.ack``):
   it goes out at most once, even when a worker dies halfway. A refused send
@@ -50,12 +52,14 @@ from bot.channels import DELIVERED, UNKNOWN
 from bot.language import detect_language
 from bot.messages import InboundMessage, OutboundReply
 from bot.pipeline.delivery import Sender, backoff_s
+from bot.pipeline.dialogue import Slots
 from bot.pipeline.disclosure import Disclosure
 from bot.pipeline.ledger import Ledger
 from bot.pipeline.thread import CM, ConversationThread
 from bot.pipeline.window import ReplyWindow
 from bot.proofreading.typography import apply_safe_fixes
 from bot.schedule import coverage, with_away
+from bot.voice import HOLDING, moment
 
 log = logging.getLogger("relais.acknowledgement")
 
@@ -221,6 +225,7 @@ class HoldAcknowledgements:
             await self.redis.set(keys.conversation(fan.conversation_id, "acknowledged"),
                                  json.dumps({"at": time.time(), "message_id": fan.message_id}), ex=keys.MESSAGE_TTL_S)
             if sent_ids:
+                await Slots(self.redis).update(fan.conversation_id, {"replied_at": self.clock()})
                 await self.thread.reply(fan.conversation_id, ack.message_id, texts, "holding", sent_ids)
                 log.info("a fan whose draft waits for a CM was told the team has their message")
                 return "sent"
@@ -261,9 +266,13 @@ class HoldAcknowledgements:
     async def _text(self, brand: Brand, settings: HoldAcknowledgement, fan: InboundMessage, language: str) -> str:
         """The acknowledgement in the fan's language, saying when the team is next there if it is away; the
         disclosure first when the conversation has not had it."""
-        cover = coverage(brand, dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc))
+        now = self.clock()
+        cover = coverage(brand, dt.datetime.fromtimestamp(now, dt.timezone.utc))
         lang, text = settings.text(language, cover.staffed)
-        text = apply_safe_fixes(with_away(text, brand, cover, lang), lang)
+        last = await Slots(self.redis).get(fan.conversation_id)
+        replied_at = last.get("replied_at")
+        at = moment(brand, now, float(replied_at) if isinstance(replied_at, (int, float)) else None)
+        text = apply_safe_fixes(brand.shape(with_away(text, brand, cover, lang), lang, kind=HOLDING, at=at), lang)
         disclosure = await self.disclosure.due(fan.conversation_id, brand, lang)
         return f"{disclosure}\n\n{text}" if disclosure else text
 

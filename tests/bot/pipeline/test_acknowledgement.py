@@ -37,6 +37,7 @@ from bot.pipeline.policy import HOLD, Decision
 from bot.pipeline.queue import Delivery, InboundQueue
 from bot.pipeline.thread import ConversationThread
 from bot.proofreading.typography import apply_safe_fixes
+from bot.voice import HOLDING, moment
 from tests.bot.console.conftest import PASSWORD, item_id_for, start_gateway
 from tests.conftest import stack_settings
 from tests.helpers import (DEMO_PAGE_ID, close_client, conversation, fan, make_settings, messenger, messenger_event,
@@ -112,7 +113,10 @@ async def test_a_held_draft_gets_one_acknowledgement_in_the_fans_language_after_
     assert graph.to(name) == []  # not before the delay
     [first] = await graph.wait_for(name, 1, timeout=5)
     assert first.received_at - held_at >= DELAY
-    assert first.text.endswith(apply_safe_fixes(expected, "en" if language == "es" else language))
+    lang = "en" if language == "es" else language
+    brand = load_brand()
+    shaped = apply_safe_fixes(brand.shape(expected, lang, kind=HOLDING, at=moment(brand, clock, None)), lang)
+    assert first.text.endswith(shaped)  # greeting, note, closing and signature: the brand's one voice
     assert first.text.startswith(DISCLOSURE_FR if language == "fr" else "You are chatting with")  # first bot message
     assert await acknowledgements(graph, name) == [first.text]  # once
     assert counted("sent") == sent_before + 1
@@ -252,7 +256,10 @@ async def test_a_second_held_message_gets_none_until_a_cm_answered(workers, grap
     await hold(worker, "Et pour la livraison ?", name, "m_twice_4", "fr")  # a new wait: acknowledged again
     texts = await acknowledgements(graph, name)
     assert len(texts) == 3 and texts[1] == "Bien sûr, nous vous écoutons."
-    assert texts[2] == apply_safe_fixes(STAFFED["fr"], "fr")  # the disclosure was said once, in the first
+    brand = load_brand()
+    at = moment(brand, WEDNESDAY_MORNING, WEDNESDAY_MORNING)  # the bot wrote to this fan today: no greeting
+    assert texts[2] == apply_safe_fixes(brand.shape(STAFFED["fr"], "fr", kind=HOLDING, at=at), "fr")
+    assert not texts[2].startswith(DISCLOSURE_FR)  # the disclosure was said once, in the first
 
 
 async def test_scheduling_is_once_per_held_message(redis):
@@ -327,7 +334,9 @@ async def test_a_draft_held_by_the_pipeline_is_acknowledged_in_the_language_the_
         state = await outcome(redis, f"m_{name}")
         assert state["status"] == "held"
         [ack] = await graph.wait_for(name, 1, timeout=10)
-        assert ack.text.endswith(apply_safe_fixes(STAFFED[language], language))
+        at = moment(brand, WEDNESDAY_MORNING, None)
+        assert ack.text.endswith(apply_safe_fixes(brand.shape(STAFFED[language], language, kind=HOLDING, at=at),
+                                                  language))
         assert len(await acknowledgements(graph, name)) == 1
     finally:
         graph.webhook = None
