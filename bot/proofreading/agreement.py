@@ -46,7 +46,7 @@ _DAY = r"(?:1er|\d{1,2}|premier|deux|trois|quatre|cinq|six|sept|huit|neuf|onze|d
        r"(?:dix|vingt|trente)(?:-(?:et-)?[a-z]+)?(?:[\s\u00a0]et[\s\u00a0]un)?)"
 # « la 7 novembre », « les dix-neuf octobre », « la 12/11/2036 »: a day is « le 7 novembre ».
 _DAY_ARTICLE = re.compile(rf"(?i)\b(la|les)[\s\u00a0]+(?=(?:{_DAY}[\s\u00a0]+{_MONTH}\b|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b))")
-# « des chants du 1973 . », « de la musique des 1980 sur Deezer »: a year alone is « de 1973 ».
+# « la collection du 2024 . », « des tasses des 1990 en grès »: a year alone is « de 2024 ».
 _YEAR_ARTICLE = re.compile(r"(?i)\b(du|des)[\s\u00a0]+(?=(?:1[5-9]|20)\d\d[\s\u00a0]*"
                            r"(?:$|[.,;:!?)»]|(?:à|au|aux|sur|de|d’|d\'|en|dans|par|et|ou|s’il)\b))")
 _DATE_BEFORE = re.compile(r"(?i)\b(?:le|du|au|dès le|depuis le)[\s\u00a0]+\d{1,3}[\s\u00a0\u202f]+$")
@@ -145,8 +145,8 @@ class Agreement:
         return issues
 
     def _participle(self, text: str, tokens, index: int) -> Issue | None:
-        """« un ouvrage intitulée », « la liste de lecture intitulé »: a participle or adjective after its noun
-        takes the noun's gender and number — the noun's, or its complement's (« liste de lecture »)."""
+        """« un ouvrage intitulée », « la liste de cadeaux préparé »: a participle or adjective after its noun
+        takes the noun's gender and number — the noun's, or its complement's (« liste de cadeaux »)."""
         start, end, word = tokens[index]
         morphs = self._morph(word)
         forms = readings(morphs, ":V")
@@ -172,7 +172,7 @@ class Agreement:
 
     def _heads(self, text: str, tokens, index: int) -> list[tuple[str, tuple[str, str]]]:
         """The nouns a word right after a noun phrase may agree with, nearest first: « ouvrage » in « un
-        ouvrage (créatif) », « lecture » and « liste » in « la liste de lecture »; none when the word does
+        ouvrage (créatif) », « cadeaux » and « liste » in « la liste de cadeaux »; none when the word does
         not follow a noun announced by its determiner."""
         def split(position: int) -> tuple[str | None, str]:
             head, _, rest = tokens[position][2].replace("'", "’").rpartition("’")
@@ -196,7 +196,7 @@ class Agreement:
             before = elided or (split(position - 1)[1].lower() if position > 0 else "")
             if before in ("de", "d’", "des", "du") and position >= 2 and len(heads) < 4 and \
                     self._adjacent(text, tokens, position - 1, position):
-                position -= 2  # « la liste de lecture »: the noun the complement belongs to
+                position -= 2  # « la liste de cadeaux »: the noun the complement belongs to
                 continue
             return heads if before in ("l’", "de", "d’", "des", "du") or readings(self._morph(before), ":G:D") \
                 else []

@@ -8,6 +8,12 @@ their replacements between the same two neighbours:
 * a grammar word against its other forms and its look-alikes (« son » /
   « sa » / « ses » / « sont », « a » / « à », « et » / « est »), reported
   when a replacement is ``margin`` (natural log) likelier — e^3, twenty times;
+* a preposition against the others (« notre guide que tailles », « les frais
+  en port », « votre numéro à commande »), when one is ``margin_place`` likelier
+  — e^5.5, 250 times — and neither neighbour is a name, a number (in
+  figures or in words: « dans dix-neuf heures ») or a word the corpus does not
+  know: « au Koweït », « en Russie », « dans 2 jours » are all French, and
+  those classes do not say which preposition a place or a count takes;
 * a rarer word one letter from a grammar word (« sue », « ans », « pou »)
   against those grammar words, when they are at least ten times more common
   and ``margin_near`` likelier.
@@ -16,24 +22,29 @@ The replacement must itself have been seen beside one of the neighbours,
 and a grammar word after a word the corpus does not know is not judged. What the
 n-grams cannot judge is left to the rules that can: a determiner whose
 gender and number fit the next word (per Grammalecte's lexicon) is not
-questioned — « réception du colis » is the lexicon's call, not the corpus's —
+questioned for another of its forms — « réception du colis » is the lexicon's
+call, not the corpus's (whether a preposition was meant still is) —
 nor is a word after an article (a noun is due there), a number (« 10 h »), or
-between two names or foreign words (a title: « Cena con Amigos »). Names,
-titles and numbers are read as their classes (« du <CAP> », « sur <NUM> »);
-protected words (the brand's, the fan's name) are never reported and are read
-as names.
+between two names or foreign words (a title: « Cena con Amigos », « Kojak sur
+iTunes »), an article before a number (« le 19 octobre »: the date rules'
+call), nor « est » before what the verb takes (« le délai est de 3 jours »,
+« la tasse est ébréchée »: never « et »). Names, titles and numbers are read
+as their classes (« du <CAP> », « sur <NUM> »; a word with a capital inside,
+« iTunes », is a name); protected words (the brand's, the fan's name) are
+never reported and are read as names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+import unicodedata
 from functools import lru_cache
 
 from bot.proofreading.agreement import agree, gender_number, readings
 from bot.proofreading.base import Issue
 from bot.proofreading.messages import say, translations
-from bot.proofreading.ngrams import (CAP, END, GROUPS, NUM, START, TARGETS, UNK, NgramModel, french_model,
-                                      one_letter_away, tokens)
+from bot.proofreading.ngrams import (CAP, END, GROUPS, NUM, PLACE_WORDS, START, TARGETS, UNK, NgramModel,
+                                      french_model, one_letter_away, tokens)
 
 _TRANSPARENT = frozenset({",", ":", "(", ")", "«", "»", '"', "“", "”"})
 _OPAQUE = frozenset({CAP, UNK})
@@ -42,18 +53,42 @@ _ARTICLES = frozenset({"le", "la", "les", "l'", "un", "une", "des", "du", "au", 
                        "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos",
                        "leur", "leurs"})
 MARGIN = 3.0  # a grammar word replaced by another of its forms: e^3 ≈ 20 times likelier
+MARGIN_PLACE = 5.5  # a preposition replaced by another (« frais en port »): e^5.5 ≈ 250 times likelier
 MARGIN_NEAR = 2.5  # a rarer word one letter from a grammar word
 NEAR_RATIO = 10  # … that is at least ten times rarer than the grammar word
 
 
+_PLACE = {w: frozenset(m for words in PLACE_WORDS if w in words for m in words) for words in PLACE_WORDS
+          for w in words}
+
+
 @lru_cache(maxsize=8192)
 def candidates(word: str) -> tuple[str, ...]:
-    """The grammar words ``word`` may have been meant as: its group's, and those one letter away."""
+    """The grammar words ``word`` may have been meant as: its group's, the prepositions and articles if it
+    is one, and those one letter away."""
     out = {member for group in GROUPS if word in group for member in group}
+    out |= _PLACE.get(word, frozenset())
     if word not in TARGETS:
-        out |= one_letter_away(word) & TARGETS
+        # An accent is typed on purpose: « dès » is no slip for « des » (the look-alikes that are, « a » / « à »,
+        # « ou » / « où », are groups of their own).
+        out |= {w for w in one_letter_away(word) & TARGETS if _bare(w) != _bare(word)}
     out.discard(word)
     return tuple(sorted(out))
+
+
+def _bare(word: str) -> str:
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+
+
+# Prepositions that carry their own meaning and are typed on purpose (« un souci avec votre commande »,
+# « chez vous », « vers midi »): never questioned for another preposition, though they may be suggested.
+_KEPT_PREPOSITIONS = frozenset({"avec", "chez", "vers"})
+
+
+@lru_cache(maxsize=8192)
+def _place_swap(word: str, option: str) -> bool:
+    """``option`` would stand in ``word``'s place as another preposition, not as a form or a look-alike."""
+    return option in _PLACE.get(word, ()) and not any(word in group and option in group for group in GROUPS)
 
 
 class ContextChecker:
@@ -61,12 +96,14 @@ class ContextChecker:
     languages = frozenset({"fr"})
 
     def __init__(self, model: NgramModel | None = None, *, morph: Callable[[str], list[str]] | None = None,
-                 margin: float = MARGIN, margin_near: float = MARGIN_NEAR) -> None:
+                 margin: float = MARGIN, margin_near: float = MARGIN_NEAR,
+                 margin_place: float = MARGIN_PLACE) -> None:
         self.model = model or french_model()
         # Grammalecte's lexicon: whether a word is French (a quoted English « of » is no typo for « ou »),
         # and the gender and number of a determiner and its noun.
         self._morph = morph
-        self.margin, self.margin_near = margin, margin_near
+        self.margin, self.margin_near, self.margin_place = margin, margin_near, margin_place
+        self.opaque = frozenset({CAP, NUM, UNK})
 
     def _is_french(self, word: str) -> bool:
         return self._morph is None or bool(self._morph(word))
@@ -95,7 +132,8 @@ class ContextChecker:
             if token in _TRANSPARENT:
                 continue
             protected = skip is not None and skip(start, end, token) and token[0].isalnum()
-            word = CAP if protected else self.model.word(token, first)
+            brand_like = token[1:] != token[1:].lower() and token[:1].isalpha()  # « iTunes », « eBay »: a name
+            word = CAP if protected or brand_like else self.model.word(token, first)
             out.append((start, end, token, word))
             first = word == END
         return out
@@ -111,13 +149,20 @@ class ContextChecker:
             before = START if before == END else before
             if before == UNK and word in TARGETS:
                 continue  # an unknown word before tells nothing of what may follow it
+            if word in ("le", "la", "les", "l'") and after == NUM:
+                continue  # « le 19 octobre », « les 3 tasses »: a date's or a count's article is the lexicon's call
+            if before in _OPAQUE and after in self.opaque:
+                continue  # between two names: « Kojak sur iTunes », a title's own words
             if word not in TARGETS and (before in _OPAQUE and after in _OPAQUE or before == NUM or len(word) < 2
                                         or before in _ARTICLES):
                 continue  # a title's word (« Cena con Amigos »), a unit or a count (« 10 h », « 2 ans »), a noun
             following = words[index + 1][2] if index + 1 < len(words) else None
-            if word in TARGETS and self._determiner_fits(token.lower(), following):
-                continue
-            found = self._better(before, word, after)
+            # A determiner that fits its noun keeps its form; whether a preposition was meant is still asked.
+            fits = word in TARGETS and self._determiner_fits(token.lower(), following)
+            place = self._place_judged(before, after)
+            found = self._better(before, word, after, fits, place)
+            if word == "est" and self._verb_fits(following):
+                found = tuple(f for f in found if f != "et")
             if not found:
                 continue
             fixes = tuple(f if token[:1].islower() else f[:1].upper() + f[1:] for f in found)
@@ -126,24 +171,49 @@ class ContextChecker:
                                 self.name, translations("context", **fields)))
         return issues
 
-    def _better(self, before: str, word: str, after: str) -> tuple[str, ...]:
-        """The replacements far likelier than ``word`` between ``before`` and ``after``, likeliest first."""
-        model = self.model
-        if word in model.targets:
-            options = candidates(word)
-            if word not in TARGETS:  # a word one letter from grammar words: only those far more common
-                floor = NEAR_RATIO * model.count(word)
-                options = tuple(o for o in options if model.count(o) >= floor)
-            margin = self.margin if word in TARGETS else self.margin_near
-            return self._best(before, word, after, options, margin)
-        return ()
+    def _verb_fits(self, following: str | None) -> bool:
+        """« Le délai de livraison est de 3 jours », « votre commande est partie »: before a preposition, a
+        determiner, a participle, an adjective or an adverb, « est » is the verb, whatever the n-grams say of
+        « et » — only before a name, a pronoun or a bare noun (« Serbie est Monténégro », « est moi ») can it
+        be the conjunction."""
+        if self._morph is None or following is None or not following[:1].islower():
+            return False
+        tags = [m.split("/")[1] for m in self._morph(following.lower().replace("’", "'").split("'")[-1])
+                if m.count("/") >= 2]
+        return any(t.startswith((":R", ":G:R", ":G:D", ":W", ":A")) or ":Q" in t or ":A" in t for t in tags)
 
-    def _best(self, before: str, word: str, after: str, options, margin: float) -> tuple[str, ...]:
-        """The replacements ``margin`` likelier than ``word`` and seen beside a neighbour, likeliest first."""
+    def _margin(self, word: str, option: str) -> float:
+        if word not in TARGETS:
+            return self.margin_near
+        return self.margin_place if _place_swap(word, option) else self.margin
+
+    def _place_judged(self, before: str, after: str) -> bool:
+        """Whether the n-grams can tell one preposition or article from another here: not before or after a
+        name, a number or an unknown word — « au Koweït », « en Russie », « à Lyon », « dans 2 jours », « pour
+        4 » are all French, and the classes ``<CAP>`` and ``<NUM>`` do not say which one a place or a count
+        takes."""
+        return not (after in self.opaque or before in self.opaque)
+
+    def _better(self, before: str, word: str, after: str, fits: bool = False, place: bool = True
+                ) -> tuple[str, ...]:
+        """The replacements far likelier than ``word`` between ``before`` and ``after``, likeliest first
+        (``fits``: only the prepositions and articles that are not a form or a look-alike of ``word``)."""
         model = self.model
+        if word not in model.targets:
+            return ()
+        options = candidates(word)
+        if word not in TARGETS:  # a word one letter from grammar words: only those far more common
+            floor = NEAR_RATIO * model.count(word)
+            options = tuple(o for o in options if model.count(o) >= floor)
+        if fits:
+            options = tuple(o for o in options if _place_swap(word, o))
+        if not place or word in _KEPT_PREPOSITIONS:
+            options = tuple(o for o in options if not _place_swap(word, o))
+        if not options:
+            return ()
         here = model.score(before, word, after)
         scored = sorted(((model.score(before, o, after), o) for o in options), reverse=True)
-        return tuple(o for score, o in scored if score - here > margin and
+        return tuple(o for score, o in scored if score - here > self._margin(word, o) and
                      (model.pair(before, o) or model.pair(o, after)))[:3]
 
     async def check(self, text: str, language: str) -> list[Issue]:

@@ -10,8 +10,8 @@ Relais, so nothing is built or fetched at run time).
 Counts are kept only where they are needed: how often each word occurs,
 and for the *target* words (the grammar words of :data:`TARGETS` and the
 words one letter away from them) the pairs and the triples they stand in.
-Names and titles (a capitalised word inside a sentence), numbers and rare
-words are counted as the classes ``<CAP>``, ``<NUM>`` and ``<UNK>``, so a song
+Names and titles (a capitalised word inside a sentence), numbers (in
+figures or in words) and rare words are counted as the classes ``<CAP>``, ``<NUM>`` and ``<UNK>``, so a song
 title or a town the text never saw still has a meaning: « du <CAP> »,
 « à <NUM> ». A pronoun joined to its verb is read as the verb alone
 (« fera-t-il » as « fera »).
@@ -50,9 +50,15 @@ HOMOPHONES = (("a", "à"), ("ou", "où"), ("et", "est"), ("on", "ont"), ("son", 
 OTHERS = ("dans", "en", "sur", "pour", "par", "sous", "avec", "chez", "vers", "sans", "je", "il", "elle", "ils",
           "elles", "nous", "vous", "qui", "y", "est", "sont", "sera", "seront", "ont", "être", "été", "avoir",
           "ai", "plus", "très", "si", "ni", "mais", "comme", "les", "des", "une", "quoi", "moi", "toi", "lui",
-          "eux", "ça", "cela", "ceci", "rien")
+          "eux", "ça", "cela", "ceci", "rien", "fut", "était", "entre", "depuis", "pendant", "contre", "selon",
+          "après", "avant", "près")
+# Prepositions stand in one another's place: typing or hurrying puts one for another (« frais en port »,
+# « numéro à commande », « guide que tailles »), every one of them a word, where another is due.
+PREPOSITIONS = ("de", "à", "en", "dans", "sur", "pour", "par", "sous", "avec", "chez", "vers", "que")
+PLACE_WORDS: tuple[tuple[str, ...], ...] = (PREPOSITIONS,)
 GROUPS: tuple[tuple[str, ...], ...] = FORMS + HOMOPHONES
-TARGETS = frozenset(w for group in GROUPS for w in group) | frozenset(OTHERS)
+TARGETS = (frozenset(w for group in GROUPS for w in group) | frozenset(OTHERS)
+           | frozenset(w for words in PLACE_WORDS for w in words))
 
 ELISIONS = frozenset({"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"})
 # A word (letters, inner hyphens and apostrophes, an elided head split off), a number, or a sentence mark.
@@ -91,9 +97,24 @@ def one_letter_away(word: str) -> set[str]:
     return out
 
 
+# Numbers in words (« dans dix-neuf heures », « pour quatre ») are numbers: « un » and « une » are not, they
+# are articles more often than counts.
+NUMBER_WORDS = frozenset({"deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
+                          "treize", "quatorze", "quinze", "seize", "vingt", "vingts", "trente", "quarante",
+                          "cinquante", "soixante", "cent", "cents", "mille"})
+_NUMBER_PARTS = NUMBER_WORDS | {"et", "un", "une"}
+
+
+def number_word(lower: str) -> bool:
+    """``lower`` is a number written in words: « deux », « dix-neuf », « vingt-et-un »."""
+    parts = lower.split("-")
+    return lower in NUMBER_WORDS or len(parts) > 1 and all(p in _NUMBER_PARTS for p in parts) and \
+        any(p in NUMBER_WORDS for p in parts)
+
+
 def normalise(token: str, first: bool) -> str:
     """The model's word for ``token``: lower-cased, or its class (a number, a name or title, a mark)."""
-    if token[0].isdigit():
+    if token[0].isdigit() or number_word(token.lower()):
         return NUM
     if _BOUNDARY.fullmatch(token):
         return END

@@ -32,6 +32,34 @@ def test_a_real_word_out_of_place_is_found(context, text, word, fix):
     assert found(context, text) == [(word, fix)]
 
 
+@pytest.mark.parametrize("text,word,fix", [
+    ("Consultez notre guide que tailles.", "que", "de"),
+    ("Votre numéro à commande est sur le mail.", "à", "de"),
+    ("Les frais en port sont offerts.", "en", "de"),
+])
+def test_a_preposition_in_another_s_place_is_found(context, text, word, fix):
+    assert found(context, text) == [(word, fix)]
+
+
+@pytest.mark.parametrize("text", [
+    "Le délai de livraison est de 3 jours.", "Votre commande est sur le mail.", "Votre colis est bien arrivé.",
+    "La tasse est ébréchée.",
+])
+def test_est_before_what_a_verb_takes_is_the_verb(context, text):
+    assert found(context, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Ajoutez cette tasse à ma liste de souhaits.", "Nous livrons au Koweït en 5 jours.",
+    "Quel temps fera-t-il dans dix-neuf heures à Lyon ?", "Réserver une table en Russie pour deux.",
+    "Suivez-nous sur Instagram.", "Nous livrons dans toute la France sous 3 jours.",
+    "La livraison est offerte dès 60 € d’achat.", "Nous transmettons vos mots à notre atelier.",
+    "Un seul code promo est utilisable par commande.", "Merci d’avoir pensé à nous !",
+])
+def test_prepositions_before_names_numbers_and_in_their_place_pass(context, text):
+    assert found(context, text) == []
+
+
 @pytest.mark.parametrize("text", [
     "Nous livrons dans toute la France sous 3 jours.", "Votre commande est partie ce matin.",
     "Vous disposez de 30 jours après réception du colis.", "L’inscription à notre newsletter est gratuite.",
@@ -56,6 +84,8 @@ def test_the_issue_speaks_both_languages(context):
 
 def test_candidates_are_the_forms_and_the_grammar_words_a_letter_away():
     assert set(candidates("son")) == {"sa", "ses", "sont"}
+    assert {"à", "en", "sur", "pour", "que"} <= set(candidates("de")) and "la" not in candidates("de")
+    assert {"de", "dans", "sous", "au", "aux"} <= set(candidates("à"))
     assert "sur" in candidates("sue") and "dans" in candidates("ans")
     assert "mes" not in candidates("ma") or "ma" in ("mon", "ma", "mes")  # forms of one determiner only
     assert "la" not in candidates("ma")  # another determiner is a choice, not a slip
@@ -89,3 +119,11 @@ def test_the_shipped_model_loads_and_knows_french():
     with np.load(MODEL_FILE) as data:
         assert set(data.files) >= {"vocabulary", "unigrams", "bigram_keys", "trigram_keys", "targets"}
         assert np.all(np.diff(data["bigram_keys"]) > 0)  # sorted: looked up by bisection
+
+
+@pytest.mark.parametrize("text", [
+    "Commandez la tasse Maison sur Instagram ou sur iTunes.", "Fermé le dix-neuf octobre et le 3 mai.",
+    "Retrouvez Julie Martin sur Facebook.",
+])
+def test_names_and_dates_are_left_to_the_rules_that_know_them(context, text):
+    assert found(context, text) == []
