@@ -5,6 +5,10 @@
   covers it; a clean sentence is flagged when any problem is found in it —
   overall, and counting only problems on lower-case words (SNIPS sentences
   are full of song, artist and place names no dictionary has).
+* French as people type it: ``wikit_nlu_fr`` (913 native French questions to
+  an HR assistant, test split): messages flagged by each French checker. The
+  set is not proofread — some flags are real mistakes (« une personne a
+  risque ») — so this is a ceiling on false flags, read beside SNIPS's.
 * English: ``spelling_en_mitton/aspell.dat`` (531 misspellings), each in a
   short sentence; the same sentence with the correct word is the clean one.
 * Speed: median milliseconds of a 20-word check, for each checker alone and
@@ -77,6 +81,18 @@ def snips_fr() -> list[tuple[str, list[tuple[int, int]], str]]:
         if spans:
             rows.append((text, spans, clean))
     return rows
+
+
+def wikit_fr() -> list[str]:
+    import csv
+
+    with (DATASETS / "wikit_nlu_fr" / "test_dataset.csv").open(encoding="utf-8") as rows:
+        return [row["utterance"].strip() for row in csv.DictReader(rows) if row["utterance"].strip()]
+
+
+def flagged_share(check: Check, texts: list[str]) -> str:
+    flagged = sum(bool([i for i in check(t) if i.rule != "sentence_start"]) for t in texts)
+    return f"{flagged}/{len(texts)} {flagged / len(texts):6.1%}"
 
 
 def half(clean: str) -> str:
@@ -184,6 +200,14 @@ def main() -> None:
             part = [(row, clean) for row, clean in zip(fr_rows, fr_clean) if half(clean) == name]
             table(f"French, shipped, {name} half ({len(part)} rows)", {"shipped": ship("fr")}, FR_20,
                   [r for r, _ in part], [c for _, c in part])
+    if (DATASETS / "wikit_nlu_fr").exists():
+        texts = wikit_fr()
+        print("\nFrench as people type it — wikit_nlu_fr test questions, messages flagged "
+              "(a lower-case sentence start not counted)")
+        for name, check in {"hunspell fr_FR": hunspell_fr.check_sync, "grammalecte (grammar only)":
+                            grammalecte.check_sync, "relais-fr n-gram context": context_fr.check_sync,
+                            "shipped: all of the above": ship("fr")}.items():
+            print(f"  {name:<34}{flagged_share(check, texts):>18}")
     table("English — aspell.dat in “I wrote … in my note.” (misspelt / correct word)", {
         f"harper ({brand.english})": harper.check_sync,
         f"hunspell en ({brand.english})": hunspell_en.check_sync,

@@ -10,7 +10,7 @@ their replacements between the same two neighbours:
   when a replacement is ``margin`` (natural log) likelier — e^3, twenty times;
 * a preposition against the others (« notre guide que tailles », « les frais
   en port », « votre numéro à commande »), when one is ``margin_place`` likelier
-  — e^5.5, 250 times — and neither neighbour is a name, a number (in
+  — e^9, 8,000 times — and neither neighbour is a name, a number (in
   figures or in words: « dans dix-neuf heures ») or a word the corpus does not
   know: « au Koweït », « en Russie », « dans 2 jours » are all French, and
   those classes do not say which preposition a place or a count takes;
@@ -27,8 +27,13 @@ call, not the corpus's (whether a preposition was meant still is) —
 nor is a word after an article (a noun is due there), a number (« 10 h »), or
 between two names or foreign words (a title: « Cena con Amigos », « Kojak sur
 iTunes »), an article before a number (« le 19 octobre »: the date rules'
-call), nor « est » before what the verb takes (« le délai est de 3 jours »,
-« la tasse est ébréchée »: never « et »). Names, titles and numbers are read
+call), nor a pronoun (« tu » is no slip for « ou »); « est » is never
+questioned for « et », nor « peux » for « peut », nor « à » for « au »
+(« le délai est de 3 jours », « une personne à risque »: the lexicon and
+Grammalecte's conjugation rules judge those), nor « a » after its subject or
+before « t’il » (« le vaccin a t’il… »), « ça » and « sont » before a verb or a
+pronoun (« comment ça se passe », « sont-ils »), « de » after a quantity
+(« combien de doses ») or a verb after its subject (« je fais »). Names, titles and numbers are read
 as their classes (« du <CAP> », « sur <NUM> »; a word with a capital inside,
 « iTunes », is a name); protected words (the brand's, the fan's name) are
 never reported and are read as names.
@@ -36,8 +41,9 @@ never reported and are read as names.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from bot.proofreading.agreement import agree, gender_number, readings
@@ -53,7 +59,7 @@ _ARTICLES = frozenset({"le", "la", "les", "l'", "un", "une", "des", "du", "au", 
                        "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos",
                        "leur", "leurs"})
 MARGIN = 3.0  # a grammar word replaced by another of its forms: e^3 ≈ 20 times likelier
-MARGIN_PLACE = 5.5  # a preposition replaced by another (« frais en port »): e^5.5 ≈ 250 times likelier
+MARGIN_PLACE = 9.0  # a preposition replaced by another (« frais en port »): e^9 ≈ 8,000 times likelier
 MARGIN_NEAR = 2.5  # a rarer word one letter from a grammar word
 NEAR_RATIO = 10  # … that is at least ten times rarer than the grammar word
 
@@ -80,6 +86,15 @@ def _bare(word: str) -> str:
     return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
 
 
+# Replacements the n-grams do not suggest, the lexicon and the conjugation rules judging them better:
+# « est » for « et » (« le délai est de 3 jours », « mon collègue est cas contact »), « peux » for « peut »
+# (the subject says which: Grammalecte's), « à » for « au » (« une personne à risque », « à domicile »).
+_LEFT_TO_GRAMMAR = {"est": ("et",), "peux": ("peut", "peu"), "à": ("au", "aux")}
+# After these « a » is the verb avoir, and a word one letter from a grammar word is a verb (« je fais »).
+_SUBJECTS = frozenset({"je", "j'", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "qu'", "que", "y",
+                       "ça", "cela", "qui"})
+# « de » after these is the quantity's (« combien de doses »), never another preposition.
+_QUANTITIES = frozenset({"combien", "beaucoup", "trop", "peu", "plus", "moins", "assez", "autant", "tant"})
 # Prepositions that carry their own meaning and are typed on purpose (« un souci avec votre commande »,
 # « chez vous », « vers midi »): never questioned for another preposition, though they may be suggested.
 _KEPT_PREPOSITIONS = frozenset({"avec", "chez", "vers"})
@@ -154,15 +169,22 @@ class ContextChecker:
             if before in _OPAQUE and after in self.opaque:
                 continue  # between two names: « Kojak sur iTunes », a title's own words
             if word not in TARGETS and (before in _OPAQUE and after in _OPAQUE or before == NUM or len(word) < 2
-                                        or before in _ARTICLES):
+                                        or before in _ARTICLES or before in _SUBJECTS
+                                        or self._pronoun(token.lower())):
                 continue  # a title's word (« Cena con Amigos »), a unit or a count (« 10 h », « 2 ans »), a noun
             following = words[index + 1][2] if index + 1 < len(words) else None
             # A determiner that fits its noun keeps its form; whether a preposition was meant is still asked.
             fits = word in TARGETS and self._determiner_fits(token.lower(), following)
             place = self._place_judged(before, after)
             found = self._better(before, word, after, fits, place)
-            if word == "est" and self._verb_fits(following):
-                found = tuple(f for f in found if f != "et")
+            found = tuple(f for f in found if f not in _LEFT_TO_GRAMMAR.get(word, ()))
+            if word == "de" and before in _QUANTITIES:
+                continue  # « combien de doses », « beaucoup de monde »
+            if word in ("ça", "sont") and (following is None or self._verb_or_pronoun(following)):
+                found = tuple(f for f in found if f not in ("sa", "dont", "donc"))  # « comment ça se passe »
+            if word == "a" and (before in _SUBJECTS or following is not None and
+                                re.match(r"(?i)t\b|t['’]", text[words[index + 1][0]:])):
+                found = tuple(f for f in found if f != "à")  # « on a quoi », « le vaccin a t'il »: the verb
             if not found:
                 continue
             fixes = tuple(f if token[:1].islower() else f[:1].upper() + f[1:] for f in found)
@@ -171,16 +193,17 @@ class ContextChecker:
                                 self.name, translations("context", **fields)))
         return issues
 
-    def _verb_fits(self, following: str | None) -> bool:
-        """« Le délai de livraison est de 3 jours », « votre commande est partie »: before a preposition, a
-        determiner, a participle, an adjective or an adverb, « est » is the verb, whatever the n-grams say of
-        « et » — only before a name, a pronoun or a bare noun (« Serbie est Monténégro », « est moi ») can it
-        be the conjunction."""
-        if self._morph is None or following is None or not following[:1].islower():
-            return False
-        tags = [m.split("/")[1] for m in self._morph(following.lower().replace("’", "'").split("'")[-1])
-                if m.count("/") >= 2]
-        return any(t.startswith((":R", ":G:R", ":G:D", ":W", ":A")) or ":Q" in t or ":A" in t for t in tags)
+    def _verb_or_pronoun(self, word: str) -> bool:
+        """« ça se passe », « sont ils », « sont où »: what follows the pronoun « ça » or the verb « sont »."""
+        word = word.lower().replace("’", "'").split("'")[-1]
+        return word in ("où", "-ils", "-elles") or self._morph is not None and any(
+            m.count("/") >= 2 and (":O" in m.split("/")[1] or m.split("/")[1].startswith(":V"))
+            and ":N" not in m.split("/")[1] for m in self._morph(word))
+
+    def _pronoun(self, word: str) -> bool:
+        """« tu », « lui »: a pronoun is typed as one, not as a slip for « ou » or « au »."""
+        return self._morph is not None and any(m.count("/") >= 2 and ":O" in m.split("/")[1]
+                                               for m in self._morph(word))
 
     def _margin(self, word: str, option: str) -> float:
         if word not in TARGETS:

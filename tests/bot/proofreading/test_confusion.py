@@ -127,3 +127,17 @@ def test_the_shipped_model_loads_and_knows_french():
 ])
 def test_names_and_dates_are_left_to_the_rules_that_know_them(context, text):
     assert found(context, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Comment ça se passe pour un retour ?", "Combien de jours faut-il pour la livraison ?",
+    "Je ne peux pas venir en boutique.", "Le colis a t'il été envoyé ?", "On a quoi comme choix de couleurs ?",
+    "Que fais tu pour moi ?", "Les retours sont ils gratuits ?", "Mon conjoint est client chez vous.",
+    "Une livraison à domicile pour une personne à risque.",
+])
+def test_what_fans_write_every_day_is_not_questioned(context, text):
+    assert found(context, text) == []
+
+
+def test_an_a_that_should_be_à_is_still_found(context):
+    assert found(context, "Je suis une personne a risque.") == [("a", "à")]
