@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -15,14 +16,17 @@ import socket
 import time
 import uuid
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
 from bot.app import create_app
+from bot.brand import load_brand
 from bot.pipeline.runner import build_worker, load_proofreader
 from bot.pipeline.worker import Worker
+from bot.schedule import coverage
 from bot.settings import Settings
 from webhooks.messenger import MessengerChannel
 from webhooks.messenger import simulate
@@ -119,12 +123,28 @@ class RunningWorker:
                 await self.redis.aclose()
 
 
+@functools.lru_cache(maxsize=4)
+def staffed_moment(brand_file: str | None = None) -> float:
+    """10:30 in the brand's time zone on today's date, or on the next day the brand's team works: the moment a
+    test worker's staffed hours are judged at, so that a run after hours or on a Sunday routes as by day."""
+    brand = load_brand(brand_file) if brand_file else load_brand()
+    day = dt.datetime.now(ZoneInfo(brand.time_zone)).replace(hour=10, minute=30, second=0, microsecond=0)
+    for _ in range(14):
+        if coverage(brand, day.astimezone(dt.timezone.utc)).staffed:
+            return day.timestamp()
+        day += dt.timedelta(days=1)
+    raise AssertionError("the brand file staffs no day at 10:30 within two weeks")
+
+
 async def start_worker(settings: Settings, channels: dict, proofreader=None, brand_file=None) -> RunningWorker:
-    """A worker, as ``relais worker`` runs it, inside the test's event loop."""
+    """A worker, as ``relais worker`` runs it, inside the test's event loop. Its staffed hours are judged at
+    :func:`staffed_moment` (a test of the hours sets ``worker.responder.clock`` itself)."""
     redis = Redis.from_url(settings.redis_url, socket_timeout=30, socket_connect_timeout=2)
     session = aiohttp.ClientSession()
     worker = build_worker(settings, redis, session, channels,
                           proofreader or shared_proofreader(str(brand_file) if brand_file else None))
+    moment = staffed_moment(str(brand_file) if brand_file else None)
+    worker.responder.clock = lambda: moment
     task = asyncio.create_task(worker.run())
     return RunningWorker(worker, task, redis, session)
 

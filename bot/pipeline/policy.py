@@ -175,8 +175,9 @@ def thanks_confirmed(a: Analysis, cfg: PolicyConfig) -> bool:
 
 
 # Intents a clearly kind message can be given by mistake: "wow not bad :) Thanks, if I face any difficulties
-# I will contact you" reads as a complaint to DIET; a CM approves the reply instead of a person taking over.
-KIND_MISREAD_INTENTS = frozenset({"complaint", "nlu_fallback"})
+# I will contact you" reads as a complaint or as out of scope to DIET; a CM approves the reply instead of a
+# person taking over.
+KIND_MISREAD_INTENTS = frozenset({"complaint", "nlu_fallback", "out_of_scope"})
 
 
 def kind_but_unplaced(a: Analysis, cfg: PolicyConfig) -> bool:
@@ -187,9 +188,11 @@ def kind_but_unplaced(a: Analysis, cfg: PolicyConfig) -> bool:
 
 
 def out_of_domain(a: Analysis, cfg: PolicyConfig) -> bool:
-    """Far from everything the bot was taught (a button payload or a very short message never is)."""
+    """Far from everything the bot was taught (a button payload, a very short message or a thank-you DIET is
+    sure of — "Thank you! My friend spotted this." — never is)."""
     similarity = a.scope_similarity
-    if similarity is None or a.short_kind or a.intent in cfg.escalate_intents or a.text.startswith("/"):
+    if similarity is None or a.short_kind or a.intent in cfg.escalate_intents or a.text.startswith("/") \
+            or thanks_confirmed(a, cfg):
         return False
     return similarity < cfg.scope_min or (similarity < cfg.scope_doubt_min
                                           and a.confidence < cfg.scope_doubt_confidence)

@@ -15,7 +15,8 @@ parsed by NLU nor scored for tone:
   and the payload as the reason. A quick reply the brand file does not name
   is read as the text on the button, as before.
 
-A like (the platform's thumbs-up) or a sticker gets the brand's short
+A like (the platform's thumbs-up), a sticker or a text of kind emoji only
+(« 👍 », « ❤️ » typed: NLU has no words to read there) gets the brand's short
 thank-you (``postbacks.like``; nothing when it is empty) and never hands the
 conversation to a person. Photos, videos and files sent without a word go to
 a person, and the fan is told so (``holding.<language>.attachment``) in the
@@ -43,12 +44,13 @@ from bot.brand import Brand
 from bot.errors import RasaError
 from bot.language import detect_language
 from bot.messages import LIKE, STICKER, InboundMessage
-from bot.pipeline.analysis import Analysis
+from bot.pipeline.analysis import _LETTER, ACKNOWLEDGEMENT, Analysis, short_kind
 from bot.pipeline.delivery import LeaseLost, Plan, split_text
 from bot.pipeline.dialogue import Draft, Slots
 from bot.pipeline.policy import ESCALATE, HOLD, SEND, Decision
 from bot.proofreading.typography import apply_safe_fixes
 from bot.voice import ANSWER, HOLDING, SMALL_TALK, moment
+from nlu_components.normalise import platform_noise
 
 if TYPE_CHECKING:
     from bot.pipeline.queue import Delivery
@@ -105,22 +107,33 @@ def _answer(brand: Brand, payload: str, language: str, reasons: tuple[str, ...])
     return None
 
 
+def emoji_acknowledgement(message: InboundMessage) -> bool:
+    """A text of kind emoji only — « 👍 », « ❤️ », « 🙏😊 » (no angry or sarcastic one, no « ? »): the typed
+    twin of the platform's like, answered the same way. NLU has no words to read in it."""
+    if message.kind != "text" or message.attachments or short_kind(message.text) != ACKNOWLEDGEMENT:
+        return False
+    return not _LETTER.search(platform_noise(message.text))
+
+
 def decide(message: InboundMessage, brand: Brand, language: str, *, with_human: bool,
            attachments_to_person: bool = True) -> Tap | None:
     """What Relais does with a postback, a named quick reply, a like, a sticker or a file sent alone;
     None for anything else (NLU reads it)."""
     payload, pb = message.payload or "", brand.postbacks
+    emoji_only = emoji_acknowledgement(message)
     if message.kind == QUICK_REPLY:
         if pb is None or (payload != pb.get_started and payload not in pb.payloads):
             return None  # the button's text is read like anything the fan writes
-    elif message.kind not in (POSTBACK, LIKE, STICKER) and not (attachments_to_person and media_only(message)):
+    elif message.kind not in (POSTBACK, LIKE, STICKER) and not emoji_only and \
+            not (attachments_to_person and media_only(message)):
         return None
     if with_human:  # the person who owns the conversation sees it; the bot says nothing
         extra = ("attachment:" + ",".join(sorted(set(message.attachments))),) if media_only(message) else ()
         return Tap(PERSON, language, ("conversation_with_human", *extra))
-    if message.kind in (LIKE, STICKER):
+    if message.kind in (LIKE, STICKER) or emoji_only:
         text = pb.like.get(language, "") if pb else ""
-        return Tap(REPLY, language, (message.kind,), text=brand.fill(text, language) if text.strip() else "")
+        return Tap(REPLY, language, (LIKE if emoji_only else message.kind,),
+                   text=brand.fill(text, language) if text.strip() else "")
     if message.kind in (POSTBACK, QUICK_REPLY):
         tap = _answer(brand, payload, language, (f"{message.kind}:{payload[:_MAX_PAYLOAD_IN_REASON]}",))
         if tap is not None:
@@ -168,7 +181,8 @@ class Taps:
         """Handle the message if it is a tap, a sticker or a file sent alone; False for anything else."""
         r = self.responder
         message = delivery.message
-        if message.kind not in (POSTBACK, QUICK_REPLY, LIKE, STICKER) and not media_only(message):
+        if message.kind not in (POSTBACK, QUICK_REPLY, LIKE, STICKER) and not media_only(message) and \
+                not emoji_acknowledgement(message):
             return False
         brand = r.brand()
         with_human = await r.handoff.state(message.conversation_id) is not None

@@ -328,3 +328,14 @@ async def test_a_button_answer_drafted_before_a_crash_is_sent_as_drafted_not_dra
     assert state["status"] == "sent", state["reasons"]
     [sent] = graph.to(name)
     assert sent.text.endswith(drafted)
+
+
+@pytest.mark.parametrize("text, answered_as_a_like", [
+    ("👍", True), ("❤️", True), ("🙏😊", True), ("👍👍 !", True), ("😡", False), ("🙄", False), ("?", False),
+    ("👍 ?", False), ("ok", False), ("merci 👍", False),
+])
+def test_a_text_of_kind_emoji_only_is_answered_like_a_like(text, answered_as_a_like):
+    from bot.pipeline.postbacks import emoji_acknowledgement
+
+    message = InboundMessage("messenger", "m_emoji", "page", "fan-emoji", text, 1)
+    assert emoji_acknowledgement(message) is answered_as_a_like
