@@ -90,6 +90,12 @@ function live() {
     }
   };
   ["item", "handled", "viewing"].forEach(name => source.addEventListener(name, onEvent));
+  // Whatever happened before the stream (re)connected — a colleague opened an item while this page loaded,
+  // or the connection dropped — is caught up with once it is open.
+  source.addEventListener("open", () => {
+    refreshCounts();
+    if (page() === "inbox") refreshRows();
+  });
 }
 
 // -- the conversation page: live proofreading -------------------------------------------------
