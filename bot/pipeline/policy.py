@@ -175,15 +175,18 @@ def thanks_confirmed(a: Analysis, cfg: PolicyConfig) -> bool:
 
 
 # Intents a clearly kind message can be given by mistake: "wow not bad :) Thanks, if I face any difficulties
-# I will contact you" reads as a complaint or as out of scope to DIET; a CM approves the reply instead of a
-# person taking over.
-KIND_MISREAD_INTENTS = frozenset({"complaint", "nlu_fallback", "out_of_scope"})
+# I will contact you" reads as a complaint to DIET, or as out of scope; a CM approves the reply instead of a
+# person taking over. Out of scope, the message must also thank the brand: many hostile messages read as
+# positive ("great job, really") and are out of scope too.
+KIND_MISREAD_INTENTS = frozenset({"complaint", "nlu_fallback"})
+_THANKING = re.compile(r"(?i)\b(?:merci|thanks?|thank you|thx|cheers)\b")
 
 
 def kind_but_unplaced(a: Analysis, cfg: PolicyConfig) -> bool:
     """A clearly positive message, with no flag and no tone reason, that NLU put with complaints or could not
-    place: held for a CM rather than escalated."""
-    return (a.intent in KIND_MISREAD_INTENTS and a.tone_score("positive") >= cfg.positive_min
+    place (or, when it thanks the brand, put out of scope): held for a CM rather than escalated."""
+    misread = a.intent in KIND_MISREAD_INTENTS or (a.intent == "out_of_scope" and bool(_THANKING.search(a.text)))
+    return (misread and a.tone_score("positive") >= cfg.positive_min
             and not any((a.tone.get("flags") or {}).values()) and not tone_reasons(a, cfg))
 
 
