@@ -104,24 +104,25 @@ _AFTER_EASTER = {"paques": 0, "dimanche de paques": 0, "easter": 0, "easter sund
 
 @lru_cache(maxsize=16)
 def _holiday_names(country: str, year: int) -> tuple[tuple[str, dt.date], ...]:
-    """Every name of the country's public holidays in ``year`` and the next, folded, longest first."""
+    """Every (folded name, day) of the country's public holidays in ``year`` and the next."""
     import holidays
     from dateutil.easter import easter
 
-    names: dict[str, dt.date] = {}
+    names: dict[tuple[str, int], dt.date] = {}
     for y in (year, year + 1):
         for name, after in _AFTER_EASTER.items():
-            names.setdefault(f"{name}/{y}", easter(y) + dt.timedelta(days=after))
+            names.setdefault((name, y), easter(y) + dt.timedelta(days=after))
         for language in ("fr", "en_US"):
             for day, name in holidays.country_holidays(country, years=y, language=language).items():
-                names.setdefault(f"{fold(name).strip()}/{y}", day)
-    return tuple(sorted(names.items(), key=lambda kv: (-len(kv[0]), kv[1])))
+                names.setdefault((fold(name).strip(), y), day)
+    return tuple((name, day) for (name, _), day in names.items())
 
 
 def _named_holiday(folded: str, today: dt.date, country: str) -> dt.date | None:
-    """The next day, from today, whose holiday name the message gives ("lundi de Pâques", "Whit Monday")."""
-    found = [(len(key), day) for key, day in _holiday_names(country, today.year)
-             if day >= today and f" {key.rsplit('/', 1)[0]} " in folded]
+    """The next day, from today, whose holiday name the message gives ("lundi de Pâques", "Whit Monday");
+    the longest name given wins ("lundi de Pâques" over "Pâques")."""
+    found = [(len(name), day) for name, day in _holiday_names(country, today.year)
+             if day >= today and f" {name} " in folded]
     if not found:
         return None
     longest = max(length for length, _ in found)

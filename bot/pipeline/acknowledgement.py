@@ -138,6 +138,7 @@ class HoldAcknowledgements:
         self.clock = clock  # "now" for the staffed hours (due times are the real time)
         self.batch = batch
         self.thread = ConversationThread(redis)
+        self.slots = Slots(redis)  # the conversation's slots: when the bot last wrote to the fan
         self.window = ReplyWindow(redis)
         self.disclosure = Disclosure(redis)
         self._claim = redis.register_script(_CLAIM)
@@ -225,7 +226,7 @@ class HoldAcknowledgements:
             await self.redis.set(keys.conversation(fan.conversation_id, "acknowledged"),
                                  json.dumps({"at": time.time(), "message_id": fan.message_id}), ex=keys.MESSAGE_TTL_S)
             if sent_ids:
-                await Slots(self.redis).update(fan.conversation_id, {"replied_at": self.clock()})
+                await self.slots.update(fan.conversation_id, {"replied_at": self.clock()})
                 await self.thread.reply(fan.conversation_id, ack.message_id, texts, "holding", sent_ids)
                 log.info("a fan whose draft waits for a CM was told the team has their message")
                 return "sent"
@@ -269,8 +270,7 @@ class HoldAcknowledgements:
         now = self.clock()
         cover = coverage(brand, dt.datetime.fromtimestamp(now, dt.timezone.utc))
         lang, text = settings.text(language, cover.staffed)
-        last = await Slots(self.redis).get(fan.conversation_id)
-        replied_at = last.get("replied_at")
+        replied_at = (await self.slots.get(fan.conversation_id)).get("replied_at")
         at = moment(brand, now, float(replied_at) if isinstance(replied_at, (int, float)) else None)
         text = apply_safe_fixes(brand.shape(with_away(text, brand, cover, lang), lang, kind=HOLDING, at=at), lang)
         disclosure = await self.disclosure.due(fan.conversation_id, brand, lang)

@@ -41,6 +41,11 @@ def short_kind(text: str) -> str:
     return QUESTION if "?" in clean else ACKNOWLEDGEMENT
 
 
+def emoji_only(text: str) -> bool:
+    """An acknowledgement made of emoji and punctuation alone, no word (« 👍 », « ❤️ »): see :func:`short_kind`."""
+    return short_kind(text) == ACKNOWLEDGEMENT and not _LETTER.search(platform_noise(text))
+
+
 NEUTRAL_TONE: dict[str, Any] = {"label": "neutral", "confidence": 0.0, "scores": {}, "flags": {}, "evidence": {}}
 
 

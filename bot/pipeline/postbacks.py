@@ -44,13 +44,12 @@ from bot.brand import Brand
 from bot.errors import RasaError
 from bot.language import detect_language
 from bot.messages import LIKE, STICKER, InboundMessage
-from bot.pipeline.analysis import _LETTER, ACKNOWLEDGEMENT, Analysis, short_kind
+from bot.pipeline.analysis import Analysis, emoji_only
 from bot.pipeline.delivery import LeaseLost, Plan, split_text
 from bot.pipeline.dialogue import Draft, Slots
 from bot.pipeline.policy import ESCALATE, HOLD, SEND, Decision
 from bot.proofreading.typography import apply_safe_fixes
 from bot.voice import ANSWER, HOLDING, SMALL_TALK, moment
-from nlu_components.normalise import platform_noise
 
 if TYPE_CHECKING:
     from bot.pipeline.queue import Delivery
@@ -110,9 +109,7 @@ def _answer(brand: Brand, payload: str, language: str, reasons: tuple[str, ...])
 def emoji_acknowledgement(message: InboundMessage) -> bool:
     """A text of kind emoji only — « 👍 », « ❤️ », « 🙏😊 » (no angry or sarcastic one, no « ? »): the typed
     twin of the platform's like, answered the same way. NLU has no words to read in it."""
-    if message.kind != "text" or message.attachments or short_kind(message.text) != ACKNOWLEDGEMENT:
-        return False
-    return not _LETTER.search(platform_noise(message.text))
+    return message.kind == "text" and not message.attachments and emoji_only(message.text)
 
 
 def decide(message: InboundMessage, brand: Brand, language: str, *, with_human: bool,
