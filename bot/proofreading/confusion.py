@@ -168,10 +168,9 @@ class ContextChecker:
                 continue  # « le 19 octobre », « les 3 tasses »: a date's or a count's article is the lexicon's call
             if before in _OPAQUE and after in self.opaque:
                 continue  # between two names: « Kojak sur iTunes », a title's own words
-            if word not in TARGETS and (before in _OPAQUE and after in _OPAQUE or before == NUM or len(word) < 2
-                                        or before in _ARTICLES or before in _SUBJECTS
+            if word not in TARGETS and (before == NUM or len(word) < 2 or before in _ARTICLES or before in _SUBJECTS
                                         or self._pronoun(token.lower())):
-                continue  # a title's word (« Cena con Amigos »), a unit or a count (« 10 h », « 2 ans »), a noun
+                continue  # a unit or a count (« 10 h », « 2 ans »), a noun, a verb after its subject, a pronoun
             following = words[index + 1][2] if index + 1 < len(words) else None
             # A determiner that fits its noun keeps its form; whether a preposition was meant is still asked.
             fits = word in TARGETS and self._determiner_fits(token.lower(), following)
