@@ -211,6 +211,8 @@ class Agreement:
         word that is no infinitive are articles, not object pronouns (those stand before their own verb)."""
         if before is None or any(":Y" in m for m in others):
             return False
+        if before.lower() == "a":
+            return True  # « a la listes »: after avoir, or « à » typed without its accent, an article
         tags = [m.split("/")[1] for m in self._morph(before.lower()) if m.count("/") >= 2]
         return bool(tags) and (all(t.startswith(":G:R") for t in tags) or
                                all(t.startswith(":V") and ":Q" not in t for t in tags))

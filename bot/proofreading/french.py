@@ -245,7 +245,10 @@ class FrenchRules:
         if lower in _PREPOSITIONS and following is not None and following[2][:1].islower() and \
                 _joined(text, start + len(word), following[0]) and self._is(following[2].lower(), ":D", ":B"):
             return True  # « la chanson des Yutaka Ozaki Sur ma liste »: the name has ended, the sentence goes on
-        if _NAME_GOES_ON.match(text[start + len(word):]) or _NAME_WENT_ON.search(text[:start]):
+        went_on = _NAME_WENT_ON.search(text[:start])
+        if went_on is not None and _OPENERS.search(text[:went_on.start()]):
+            went_on = None  # « Écouter de la Musique »: the sentence's first word opens no name
+        if _NAME_GOES_ON.match(text[start + len(word):]) or went_on is not None:
             return False  # « au Pays de Galles », « le Parc des Princes »: a name built on common nouns
         for neighbour in (previous, following):
             if neighbour is None or not neighbour[2][:1].isupper():
@@ -260,7 +263,7 @@ class FrenchRules:
 
     def _preposition_wanted(self, previous, following, starts_sentence: bool, text: str, end: int) -> bool:
         if re.match(r"[\s\u00a0]+\d", text[end:]):
-            return True  # "a 10 h"
+            return not self._has_subject(previous, text[end:])  # « a 10 h », not « il a 3 commandes »
         if following is None:
             return False
         f_start, _, f_word = following
@@ -280,6 +283,20 @@ class FrenchRules:
         if self._only(p_word, ":Y") or self._only(p_word, ":R"):
             return True  # « ajouter a », « jusque a »
         return self._is(f_word.lower(), ":D") and self._verb_already(text[:previous[0]])
+
+    def _has_subject(self, previous, after: str) -> bool:
+        """« il a 3 commandes », « mon fils a 12 ans », « le colis a 2 jours de retard »: before a number,
+        « a » is the verb after its subject (a pronoun, or a noun when no hour follows: « la livraison a 10 h »
+        is « à »), and always before an age."""
+        if re.match(r"[\s\u00a0]+\d+[\s\u00a0]+ans?\b", after):
+            return True
+        if previous is None:
+            return False
+        p_word = previous[2].lower()
+        if p_word in SUBJECTS or p_word.endswith(("’", "'")):
+            return True
+        hour = re.match(r"[\s\u00a0]+\d+(?:[:h.]\d*)?[\s\u00a0]*(?:h\b|heures?\b|[:h]\d)", after)
+        return hour is None and self._is(p_word, ":N") and not self._only(p_word, ":V")
 
     def _verb_already(self, before: str) -> bool:
         """The clause so far already has its verb (« Ajouter cette piste … », « J’aimerais ajouter cette

@@ -50,6 +50,13 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "en": "After {number}, “{word}” stays singular"},
     "date_article": {"fr": "Devant une date, on écrit « {fix} » : « {fix} {date} »",
                      "en": "Before a date, French writes “{fix}”: “{fix} {date}”"},
+    "ans_for_dans": {"fr": "« {word} » sans nombre devant : « {fix} » ?",
+                     "en": "“{word}” (years) with no number before it: “{fix}” (in)?"},
+    "score_scale": {"fr": "Une note s’écrit « {score} {fix} {scale} »",
+                    "en": "A score is written “{score} {fix} {scale}” (out of)"},
+    "number_gender": {"fr": "Un nombre est masculin : « {fix} »", "en": "A number is masculine in French: “{fix}”"},
+    "degree": {"fr": "Devant un adjectif, le superlatif s’écrit « {fix} {adjective} »",
+               "en": "Before an adjective, the superlative is “{fix} {adjective}” (most)"},
     "grammar": {"fr": "{detail}", "en": "Grammar: {family}"},
     "english": {"fr": "{family} : {detail}", "en": "{detail}"},
 }

@@ -108,3 +108,8 @@ def test_participles_in_agreement_pass(agreement, text):
 @pytest.mark.parametrize("text,word", [("Zéro défauts, promis.", "défauts"), ("Note : 0 étoiles.", "étoiles")])
 def test_singular_after_zero(agreement, text, word):
     assert found(agreement, text) == [(word, (word[:-1],))]
+
+
+def test_the_article_after_a_typed_for_a_is_judged(agreement):
+    assert [(i.word, i.rule) for i in agreement.check_sync("Ajouter Ted a la listes de lecture.")] == [
+        ("la listes", "determiner_agreement")]

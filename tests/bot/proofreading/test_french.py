@@ -135,3 +135,20 @@ def test_capitals_next_to_a_name_or_title(rules, text, word):
 ])
 def test_names_and_titles_keep_their_capitals(rules, text):
     assert [f for f in found(rules, text) if f[1] == "capital"] == []
+
+
+def test_a_capital_after_the_sentence_opening_de_la_is_stray(rules):
+    assert found(rules, "Écouter de la Musique sur notre page.") == [("Musique", "capital", "musique")]
+    assert found(rules, "Nous livrons au Pays de Galles.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Il a 3 commandes en cours.", "Mon fils a 12 ans.", "Le colis a 2 jours de retard.",
+])
+def test_a_before_a_number_after_its_subject_is_the_verb(rules, text):
+    assert found(rules, text) == []
+
+
+@pytest.mark.parametrize("text", ["Réserver a 10 h.", "La livraison a 10 h.", "Rendez-vous a 14h30."])
+def test_a_before_an_hour_is_the_preposition(rules, text):
+    assert [(w, r) for w, r, _ in found(rules, text)] == [("a", "a_for_à")]

@@ -1,0 +1,103 @@
+"""French words of count, score and degree that are words, but not where they stand.
+
+* **« ans » without a count** — « réserver ans 2 jours », « livré ans 1
+  semaine »: « ans » follows a number (« 18 ans »), a determiner (« les
+  ans ») or a quantity (« quelques ans »); before a number with none of
+  those, it is « dans » typed short;
+* **a score out of a scale** — « Attribuer à ce livre un 4 par 6 », « donner
+  cinq points pour 6 », « deux sue 6 »: between a score and its scale French
+  writes « sur » (« 4 sur 5 »); judged only when the sentence gives a score (a
+  verb of rating, or « étoile », « point », « note »), the first number no
+  larger than the second, so « 3 pour 2 » in an offer is not questioned;
+* **a number is masculine** — « attribuer une 1 », « je mets une 4 »: a
+  number standing alone (the score, no noun after it) takes « un »;
+* **« plus » before an adjective** — « le cinéma le près proche », « la
+  mélodie la près récente », « la plu proche »: after an article and before
+  an adjective, the superlative's « plus ».
+
+Word classes come from Grammalecte's lexicon, as for :mod:`bot.proofreading.french`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.proofreading.base import Issue
+from bot.proofreading.messages import say, translations
+from bot.proofreading.ngrams import number_word
+
+_SPACE = r"[\s\u00a0\u202f]+"
+_NUMBER = r"(?:\d+|zéro|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|cent)"
+# Words after which « ans » is the noun (« les ans », « quelques ans », « des ans »).
+_COUNTS = frozenset({"les", "des", "mes", "tes", "ses", "nos", "vos", "leurs", "ces", "aux", "quelques",
+                     "plusieurs", "nombreux", "certains", "tous", "deux", "cent", "mille", "nouveaux", "bons"})
+_ANS = re.compile(rf"(?i)(?<![\w’'-])(ans)(?={_SPACE}(?:\d|{_NUMBER}\b|une?\b|quelques\b|le\b|la\b|les\b))")
+_WORD_BEFORE = re.compile(r"([^\W_]+)[\s\u00a0\u202f]*$")
+# A score and its scale joined by the wrong word: « 4 par 6 », « cinq points pour 6 », « deux sue 6 ».
+_SCORE = re.compile(rf"(?i)(?<![\w’'-])({_NUMBER}){_SPACE}(?:(?:points?|étoiles?){_SPACE})?"
+                    rf"(par|pour|sous|sue|sus|sut|su|dur|sir|de){_SPACE}(\d+|cinq|six|dix|vingt)\b"
+                    rf"(?!{_SPACE}?(?:%|pour{_SPACE}cent|cents?\b|€|euros?\b|[hH]\b|heures?\b|jours?\b|ans?\b|"
+                    rf"mois\b|semaines?\b|minutes?\b|personnes?\b|articles?\b|commandes?\b|produits?\b))")
+_RATING = re.compile(r"(?i)\b(?:attribu\w*|donn\w*|not\w*|mett\w*|mets|mis|évalu\w*|étoiles?|points?|note)\b")
+_VALUES = {"zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+           "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "cent": 100}
+# « une 1 . », « une 4 sur 5 »: a number alone (no noun after it) after « une ».
+_FEMININE_NUMBER = re.compile(rf"(?i)(?<![\w’'-])(une){_SPACE}(?=\d+(?:{_SPACE}?(?:[.!?,;]|$)|{_SPACE}sur\b))")
+# « le près proche », « la plu proche »: an article, then « près » or « plu » where « plus » is due.
+_DEGREE = re.compile(rf"(?i)(?<![\w’'-])(?:le|la|les){_SPACE}(près|plu){_SPACE}([^\W\d_]+)")
+
+
+def _value(number: str) -> int | None:
+    number = number.lower()
+    return int(number) if number.isdigit() else _VALUES.get(number)
+
+
+class QuantityRules:
+    name = "relais-fr"
+    languages = frozenset({"fr"})
+
+    def __init__(self, morph: Callable[[str], list[str]]) -> None:
+        self._morph = morph  # Grammalecte's spell checker getMorph: ">proche/:A:e:s/*", ...
+
+    def _adjective(self, word: str) -> bool:
+        tags = [m.split("/", 2)[1] for m in self._morph(word.lower()) if m.count("/") >= 2]
+        return any(":A" in t for t in tags) and not any(t.startswith((":G", ":V")) for t in tags)
+
+    def check_sync(self, text: str, *, skip: Callable[[int, int, str], bool] | None = None) -> list[Issue]:
+        found: list[tuple[int, int, str, str, dict[str, str]]] = []
+        for match in _ANS.finditer(text):
+            before = _WORD_BEFORE.search(text[:match.start(1)])
+            previous = before.group(1).lower() if before else ""
+            if previous.isdigit() or number_word(previous) or previous in _COUNTS or previous in ("un", "et"):
+                continue  # « 18 ans », « vingt et un ans », « les ans »: the noun
+            fix = "dans" if match.group(1)[0].islower() else "Dans"
+            found.append((match.start(1), match.end(1), fix, "ans_for_dans", {"word": match.group(1)}))
+        if _RATING.search(text):
+            for match in _SCORE.finditer(text):
+                score, scale = _value(match.group(1)), _value(match.group(3))
+                if score is None or scale is None or not 2 <= scale <= 100 or score > scale:
+                    continue
+                word = match.group(2)
+                fix = "sur" if word[0].islower() else "Sur"
+                found.append((match.start(2), match.end(2), fix, "score_scale",
+                              {"word": word, "score": match.group(1), "scale": match.group(3)}))
+        for match in _FEMININE_NUMBER.finditer(text):
+            fix = "un" if match.group(1)[0].islower() else "Un"
+            found.append((match.start(1), match.end(1), fix, "number_gender", {"word": match.group(1)}))
+        for match in _DEGREE.finditer(text):
+            if not self._adjective(match.group(2)):
+                continue
+            fix = "plus" if match.group(1)[0].islower() else "Plus"
+            found.append((match.start(1), match.end(1), fix, "degree", {"word": match.group(1),
+                                                                       "adjective": match.group(2)}))
+        issues = []
+        for start, end, fix, kind, fields in found:
+            if skip is not None and skip(start, end, text[start:end]):
+                continue
+            issues.append(Issue(start, end, text[start:end], say(kind, "fr", fix=fix, **fields), (fix,), kind,
+                                self.name, translations(kind, fix=fix, **fields)))
+        return sorted(issues, key=lambda i: i.start)
+
+    async def check(self, text: str, language: str) -> list[Issue]:
+        return self.check_sync(text)

@@ -1,0 +1,72 @@
+"""Words of count, score and degree: « ans » for « dans », a score's « sur », « un 4 », « le plus proche »."""
+
+import pytest
+
+from bot.proofreading.quantities import QuantityRules
+
+
+@pytest.fixture(scope="module")
+def rules(grammalecte):
+    return QuantityRules(grammalecte.morph)
+
+
+def found(rules, text):
+    return [(i.word, i.rule, i.suggestions[0]) for i in rules.check_sync(text)]
+
+
+@pytest.mark.parametrize("text,word,fix", [
+    ("Votre colis arrive ans 3 jours.", "ans", "dans"), ("Ans 2 semaines, la collection revient.", "Ans", "Dans"),
+    ("Nous livrons Lyon ans 48 heures.", "ans", "dans"),
+])
+def test_ans_without_a_count_is_dans(rules, text, word, fix):
+    assert found(rules, text) == [(word, "ans_for_dans", fix)]
+
+
+@pytest.mark.parametrize("text", [
+    "Mon fils a 18 ans depuis hier.", "Il a vingt et un ans le 3 mai.", "Depuis les ans 2000, rien n’a changé.",
+    "Cela fait quelques ans maintenant.", "Nous livrons dans 3 jours.",
+])
+def test_ans_after_a_count_is_the_noun(rules, text):
+    assert found(rules, text) == []
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Attribuer à ce livre un 4 par 6 .", "par"), ("Donner cinq points pour 6 à cet album.", "pour"),
+    ("Je vous mets deux étoiles sue 5.", "sue"), ("Je donne zéro sous 10 à ce service.", "sous"),
+])
+def test_a_score_takes_sur_before_its_scale(rules, text, word):
+    assert found(rules, text) == [(word, "score_scale", "sur")]
+
+
+@pytest.mark.parametrize("text", [
+    "Profitez de 3 pour 2 sur les tasses.",  # an offer: no score in the sentence
+    "Je donne 3 pour 2 articles achetés.",  # a count of things, not a scale
+    "Je vous mets 8 par 6 dans le carton.",  # a larger first number is no score
+    "Nous avons noté 4 sur 5 pour la livraison.",
+])
+def test_numbers_that_are_no_score_are_left(rules, text):
+    assert found(rules, text) == []
+
+
+def test_a_number_alone_is_masculine(rules):
+    assert found(rules, "Attribuer à ce livre une 1 .") == [("une", "number_gender", "un")]
+    assert found(rules, "Je lui donne une 2 sur 5.") == [("une", "number_gender", "un")]
+    assert found(rules, "Une 2e chance, une 4 portes.") == []
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Trouver le cinéma le près proche.", "près"), ("Jouer la mélodie la près récente.", "près"),
+    ("Au cinéma la plu proche.", "plu"),
+])
+def test_plus_before_an_adjective(rules, text, word):
+    assert found(rules, text) == [(word, "degree", "plus")]
+
+
+def test_pres_before_a_place_is_left(rules):
+    assert found(rules, "La boutique est tout près de la gare, le plus près possible.") == []
+
+
+def test_messages_name_the_fix_in_both_languages(rules):
+    issue = rules.check_sync("Votre colis arrive ans 3 jours.")[0]
+    assert dict(issue.messages) == {"fr": "« ans » sans nombre devant : « dans » ?",
+                                    "en": "“ans” (years) with no number before it: “dans” (in)?"}
