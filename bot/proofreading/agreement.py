@@ -220,12 +220,18 @@ class Agreement:
     def _before_name(self, text: str, previous, current, following=()) -> Issue | None:
         """« la musique du John Maher », « une piste des Jennifer Paull »: no article before a first name;
         nor « des » before one person's full name (« des Yutaka Ozaki »), which a plural name would end
-        in « s » (« des Rolling Stones », « des Îles Vierges »)."""
+        in « s » (« des Rolling Stones », « des Îles Vierges »); nor « en » before a person's full name (« des
+        morceaux en Pete Townshend »): a person is not a place."""
         p_start, p_end, article = previous
         start, end, name = current
-        if article not in ("du", "des") or text[p_end:start].strip():
+        if article not in ("du", "des", "en") or text[p_end:start].strip():
             return None
         morphs = self._morph(name)
+        if article == "en":
+            surname = following[0] if following else None
+            if not morphs or not all(":M1" in m for m in morphs) or surname is None or \
+                    text[end:surname[0]].strip() or not surname[2][:1].isupper():
+                return None
         if not morphs or not all(":M1" in m for m in morphs):
             run, last = [name], end  # a first name and nothing else (« du Nord », « des Alpes » are not)
             for f_start, f_end, f_word in following:

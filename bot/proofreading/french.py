@@ -66,6 +66,17 @@ LOCUTIONS = (
     (re.compile(r"(?i)\ben[\s\u00a0]+(court)\b(?![-\s\u00a0]*(?:métrage|terme|circuit))"), "cours"),
     (re.compile(r"(?i)\b(fruit)[\s\u00a0]+de[\s\u00a0]+mer\b"), "fruits"),
 )
+# Compound nouns joined by « de » (« liste de lecture », « frais de port »): another short word in its place
+# (« liste en lecture », « numéro à commande », « frais du port ») is a slip.
+COMPOUNDS = {"liste": "lecture|souhaits|cadeaux|naissance|mariage|attente", "frais": "port|livraison|retour",
+             "numéros?": "commande|suivi|téléphone|client", "délais?": "livraison|paiement|rétractation",
+             "modes?": "paiement|livraison", "moyens?": "paiement", "adresses?": "livraison|facturation",
+             "bons?": "commande|réduction|livraison", "codes?": "réduction", "cartes?": "crédit|fidélité",
+             "points?": "vente|retrait", "salles?": "cinéma|bains", "service": "livraison",
+             "guide": "tailles", "suivi": "commande|colis"}
+LOCUTIONS += tuple(
+    (re.compile(rf"(?i)\b(?:{head})[\s\u00a0]+(?!(?:de|des|du)\b)([^\W\d_]{{1,3}})[\s\u00a0]+(?:{tail})\b"), "de")
+    for head, tail in COMPOUNDS.items())
 # A letter standing alone is a word cut short, except these (« il y a », « à », « a ») and units after a number.
 _LONE_LETTER = re.compile(r"(?<![\w’'.\-/@#])([b-df-hj-np-tv-xz]|e)(?![\w’'.\-/@)])")
 _NUMBER_BEFORE = re.compile(r"\d[\s\u00a0\u202f]*$")

@@ -14,6 +14,17 @@ coordinating conjunctions, short prepositions — in lower case:
   French also has (« suite », « blues »; not a French grammar word: « dans », « pour ») only after two words that are English
   alone (« The Sweet suite »).
 
+* **a capitalised small word after a lower-case English word** (« The image
+  Of you », « Last of The ghetto astronauts ») → lower case: a title in
+  sentence case or in title case never capitalises it there;
+* **a title's last word after a small word** (« The Best of White lion »,
+  « What a Wonderful place ») → capitalised, as after two capitalised words;
+* **a title announced by « intitulé »** (« un roman intitulé death March »)
+  starts with a capital;
+* **the noun that announces a title, capitalised with its article** after a
+  lower-case word (« avec Le Titre With you », « à La Liste de lecture Chill
+  Out ») → both in lower case: the title is what follows them.
+
 A word is judged English by the English dictionary (and not the French one),
 through the callables the French spelling backend provides.
 """
@@ -31,6 +42,11 @@ from bot.proofreading.ngrams import TARGETS
 # The words English title case writes in lower case inside a title.
 SMALL_WORDS = frozenset({"a", "an", "the", "and", "but", "or", "nor", "of", "in", "on", "at", "to", "for", "from",
                          "by", "with", "as", "into", "onto", "per", "via"})
+# Nouns that announce a title (« la chanson Blue », « le titre With you », « la liste de lecture Chill »).
+ANNOUNCERS = frozenset({"titre", "chanson", "album", "film", "livre", "roman", "liste", "émission", "série", "saga",
+                        "piste", "morceau", "mélodie", "playlist", "essai", "tableau"})
+_ARTICLES = frozenset({"le", "la", "les", "l’", "un", "une", "ma", "mon", "ta", "ton", "sa", "son", "cette", "ce"})
+_NAMED = frozenset({"intitulé", "intitulée", "intitulés", "intitulées"})
 _OPENING = re.compile(r"(?:^|[.!?…:;«\"“(\n—–-])[\s\u00a0\u202f]*$")
 
 
@@ -60,7 +76,15 @@ class TitleRules:
                 _joined(text, end, words[index + 1][0]) else None
             before = words[index - 2] if previous is not None and index > 1 and \
                 _joined(text, words[index - 2][1], previous[0]) else None
-            fix = self._fix(word, previous, before, following, text)
+            further = words[index - 3] if before is not None and index > 2 and \
+                _joined(text, words[index - 3][1], before[0]) else None
+            announced = self._announcer(word, index, words, text)
+            if announced is not None:
+                issues.append(Issue(start, end, word, say("capital", "fr", word=word), (announced,), "capital",
+                                    self.name, translations("capital", word=word)))
+                continue
+            fix = self._fix(word, previous, before, following, text) or \
+                self._fix_more(word, previous, before, further, following, text)
             if fix is None:
                 continue
             kind = "title_small" if fix.islower() else "title_start" if word.lower() == "the" else "title_word"
@@ -82,7 +106,7 @@ class TitleRules:
                 return lower  # « Masters Of Metal », « Married to The Enemy »
         if word == "the" and following is not None and following[2][:1].isupper() and previous is not None and \
                 (previous[2][:1].islower() or _OPENING.search(text[:previous[0]])) and \
-                previous[2].lower() not in SMALL_WORDS and self._french(previous[2]):
+                previous[2].lower() not in SMALL_WORDS and not self._english(previous[2]):
             return capital  # « chercher the Sound of One Hand Clapping »
         if word.islower() and lower not in SMALL_WORDS and len(word) > 2 and self._english(word) and \
                 previous is not None and before is not None and \
@@ -95,6 +119,49 @@ class TitleRules:
                 (following is None or following[2][:1].islower() and following[2] not in SMALL_WORDS):
             return capital  # « The Sleep machine », « The Happy blues de Ronnie Wood »
         return None
+
+    def _fix_more(self, word: str, previous, before, further, following, text: str) -> str | None:
+        lower = word.lower()
+        if lower in SMALL_WORDS and word[:1].isupper() and word[1:].islower() and self._english_only(lower) and \
+                previous is not None and previous[2][:1].islower() and self._english(previous[2]) and \
+                following is not None and following[2][:1].islower():
+            return lower  # « The image Of you », « Last of The ghetto astronauts »
+        if word.islower() and lower not in SMALL_WORDS and lower not in TARGETS and len(word) > 2 and \
+                self._english(word) and previous is not None and before is not None and further is not None and \
+                previous[2][:1].isupper() and previous[2][1:].islower() and self._english_only(previous[2]) and \
+                previous[2].lower() not in SMALL_WORDS and \
+                before[2] in SMALL_WORDS and further[2][:1].isupper() and \
+                (following is None or following[2][:1].islower() and following[2] not in SMALL_WORDS):
+            return word[:1].upper() + word[1:]  # « The Best of White lion », « What a Wonderful place »
+        if word[:1].islower() and previous is not None and previous[2].lower() in _NAMED and \
+                following is not None and following[2][:1].isupper():
+            return word[:1].upper() + word[1:]  # « un roman intitulé death March »
+        return None
+
+    def _announcer(self, word: str, index: int, words, text: str) -> str | None:
+        """« avec Le Titre With you », « à La Liste de lecture Chill Out »: the article and the noun that
+        announce a title, capitalised after a lower-case word, are the sentence's, not the title's."""
+        lower = word.lower()
+        if not (word[:1].isupper() and word[1:].islower()):
+            return None
+        if lower in _ARTICLES:
+            article, noun = index, index + 1
+        elif lower in ANNOUNCERS:
+            article, noun = index - 1, index
+        else:
+            return None
+        if article < 1 or noun + 1 >= len(words) or words[article][2].lower() not in _ARTICLES or \
+                words[noun][2].lower() not in ANNOUNCERS:
+            return None
+        before, after = words[article - 1], words[noun + 1]
+        if not (before[2][:1].islower() and _joined(text, before[1], words[article][0]) and
+                _joined(text, words[article][1], words[noun][0]) and _joined(text, words[noun][1], after[0])):
+            return None
+        if not words[noun][2][:1].isupper():
+            return None
+        title_follows = after[2][:1].isupper() or after[2] == "de" and noun + 2 < len(words) and \
+            words[noun + 2][2] in ("lecture", "télévision")
+        return lower if title_follows else None
 
     @staticmethod
     def _title_goes_on(text: str, small) -> bool:

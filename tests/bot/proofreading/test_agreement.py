@@ -113,3 +113,9 @@ def test_singular_after_zero(agreement, text, word):
 def test_the_article_after_a_typed_for_a_is_judged(agreement):
     assert [(i.word, i.rule) for i in agreement.check_sync("Ajouter Ted a la listes de lecture.")] == [
         ("la listes", "determiner_agreement")]
+
+
+def test_en_before_a_persons_full_name(agreement):
+    assert [(i.word, i.suggestions[0]) for i in agreement.check_sync(
+        "Ajouter quelques morceaux en Pete Townshend.")] == [("en", "de")]
+    assert agreement.check_sync("Nous livrons en Virginie et en Pete.") == []

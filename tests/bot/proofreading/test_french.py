@@ -152,3 +152,19 @@ def test_a_before_a_number_after_its_subject_is_the_verb(rules, text):
 @pytest.mark.parametrize("text", ["Réserver a 10 h.", "La livraison a 10 h.", "Rendez-vous a 14h30."])
 def test_a_before_an_hour_is_the_preposition(rules, text):
     assert [(w, r) for w, r, _ in found(rules, text)] == [("a", "a_for_à")]
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Ajoutez-la à la liste en lecture.", "en"), ("Votre numéro à commande est prêt.", "à"),
+    ("Les frais en port sont offerts.", "en"), ("Le délai ne livraison est de 3 jours.", "ne"),
+])
+def test_a_compound_noun_is_joined_by_de(rules, text, word):
+    assert (word, "locution", "de") in found(rules, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Votre numéro de commande et le guide des tailles.", "La liste des cadeaux est prête.",
+    "Les frais de port sont offerts.",
+])
+def test_compound_nouns_as_written_pass(rules, text):
+    assert found(rules, text) == []

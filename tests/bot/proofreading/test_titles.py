@@ -42,3 +42,29 @@ def test_titles_in_their_case_pass(titles, text):
 def test_protected_words_are_skipped(titles):
     assert found(titles, "Écoutez Masters Of Metal.") != []
     assert titles.check_sync("Écoutez Masters Of Metal.", skip=lambda s, e, w: w == "Of") == []
+
+
+@pytest.mark.parametrize("text,word,fix,rule", [
+    ("Ajoutez The image Of you à la liste.", "Of", "of", "title_small"),
+    ("Ajoutez Last of The ghetto astronauts à la liste.", "The", "the", "title_small"),
+    ("Regardez The Best of White lion ce soir.", "lion", "Lion", "title_word"),
+    ("Un roman intitulé death March est paru.", "death", "Death", "title_word"),
+    ("Le film de la série the Mystery of the Tolling Bell.", "the", "The", "title_start"),
+])
+def test_title_words_in_sentence_and_title_case(titles, text, word, fix, rule):
+    assert (word, rule, fix) in found(titles, text)
+
+
+def test_the_noun_announcing_a_title_is_the_sentences(titles):
+    assert found(titles, "Un tableau avec Le Titre With you.")[:2] == [
+        ("Le", "capital", "le"), ("Titre", "capital", "titre")]
+    assert found(titles, "Ajoutez-la à La Liste de lecture Chill Out.") == [
+        ("La", "capital", "la"), ("Liste", "capital", "liste")]
+
+
+@pytest.mark.parametrize("text", [
+    "Écoutez The Wall ce soir.", "Ajoutez The image of you à la liste.", "Lisez La Liste de Schindler.",
+    "Lisez le roman Le Livre de la jungle.", "Un album intitulé simplement.",
+])
+def test_titles_as_they_are_written_pass(titles, text):
+    assert found(titles, text) == []
