@@ -46,13 +46,14 @@ def french_checker():
     from bot.proofreading.french import FrenchRules
     from bot.proofreading.grammalecte import GrammalecteBackend
     from bot.proofreading.hunspell import HunspellBackend
+    from bot.proofreading.places import PlaceRules
     from bot.proofreading.quantities import QuantityRules
     from bot.proofreading.titles import TitleRules
 
     grammalecte = GrammalecteBackend(spelling=False)
     hunspell = HunspellBackend("fr")
     return Combined("fr", [hunspell, grammalecte, FrenchRules(grammalecte.morph), Agreement(grammalecte.morph),
-                           QuantityRules(grammalecte.morph),
+                           QuantityRules(grammalecte.morph), PlaceRules(grammalecte.morph),
                            TitleRules(hunspell.english, hunspell.known), ContextChecker(morph=grammalecte.morph)])
 
 

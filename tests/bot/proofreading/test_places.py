@@ -1,0 +1,39 @@
+"""The preposition a country or region takes: « en Russie », « au Japon », « en Iran », « à Lyon »."""
+
+import pytest
+
+from bot.proofreading.places import PlaceRules
+
+
+@pytest.fixture(scope="module")
+def places(grammalecte):
+    return PlaceRules(grammalecte.morph)
+
+
+def found(places, text):
+    return [(i.word, i.suggestions[0]) for i in places.check_sync(text)]
+
+
+@pytest.mark.parametrize("text,word,fix", [
+    ("Livrez-vous à Belgique ?", "à", "en"), ("Nous livrons a Russie.", "a", "en"),
+    ("Je vais en Portugal.", "en", "au"), ("Le colis part au France.", "au", "en"),
+    ("Une boutique à Japon ?", "à", "au"), ("Livraison à Iran.", "à", "en"),
+])
+def test_the_preposition_a_country_takes(places, text, word, fix):
+    assert found(places, text) == [(word, fix)]
+
+
+@pytest.mark.parametrize("text", [
+    "Nous livrons en France, au Canada, en Iran, à Lyon, à Malte et à Samoa.",
+    "Une boutique à Paris, une autre à Oklahoma.",  # towns
+    "Regardez-nous à France 2, écrivez à Virginie.",  # a channel, a first name
+    "Livraison en Californie et au Texas.",
+])
+def test_places_as_written_pass(places, text):
+    assert found(places, text) == []
+
+
+def test_the_message_names_the_phrase(places):
+    [issue] = places.check_sync("Livrez-vous à Belgique ?")
+    assert dict(issue.messages) == {"fr": "On écrit « en Belgique »",
+                                    "en": "French writes “en Belgique” (to/in a country or region)"}
