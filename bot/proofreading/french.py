@@ -65,6 +65,8 @@ LOCUTIONS = (
     (re.compile(r"(?i)\bà[\s\u00a0]+(proximités)\b"), "proximité"),
     (re.compile(r"(?i)\ben[\s\u00a0]+(court)\b(?![-\s\u00a0]*(?:métrage|terme|circuit))"), "cours"),
     (re.compile(r"(?i)\b(fruit)[\s\u00a0]+de[\s\u00a0]+mer\b"), "fruits"),
+    # « à 11 heures au soir », « 5 heures de matin »: the hour of the morning or evening is « du ».
+    (re.compile(r"(?i)(?:\d|\b[a-zé]+)[\s\u00a0]*(?:h|heures?)[\s\u00a0]+(au|de|à|en)[\s\u00a0]+(?:soir|matin)\b"), "du"),
 )
 # Compound nouns joined by « de » (« liste de lecture », « frais de port »): another short word in its place
 # (« liste en lecture », « numéro à commande », « frais du port ») is a slip.

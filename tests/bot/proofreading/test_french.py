@@ -168,3 +168,14 @@ def test_a_compound_noun_is_joined_by_de(rules, text, word):
 ])
 def test_compound_nouns_as_written_pass(rules, text):
     assert found(rules, text) == []
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Livraison à 11 heures au soir.", "au"), ("Ouvert dès 9 h de matin.", "de"),
+])
+def test_the_hour_of_the_morning_or_evening_takes_du(rules, text, word):
+    assert (word, "locution", "du") in found(rules, text)
+
+
+def test_hours_of_the_morning_as_written_pass(rules):
+    assert found(rules, "Ouvert de 9 h du matin à 7 heures du soir, le soir aussi.") == []
