@@ -39,7 +39,8 @@ _SCORE = re.compile(rf"(?i)(?<![\w’'-])({_NUMBER}){_SPACE}(?:(?:points?|étoil
                     rf"(par|pour|sous|sue|sus|sut|su|dur|sir|de){_SPACE}(\d+|cinq|six|dix|vingt)\b"
                     rf"(?!{_SPACE}?(?:%|pour{_SPACE}cent|cents?\b|€|euros?\b|[hH]\b|heures?\b|jours?\b|ans?\b|"
                     rf"mois\b|semaines?\b|minutes?\b|personnes?\b|articles?\b|commandes?\b|produits?\b))")
-_RATING = re.compile(r"(?i)\b(?:attribu\w*|donn\w*|not\w*|mett\w*|mets|mis|évalu\w*|étoiles?|points?|note)\b")
+_RATING = re.compile(r"(?i)\b(?:attribu\w*|donn\w*|not(?:e[rsz]?|ée?s?|ons|ation)|mett\w*|mets|mis|évalu\w*|"
+                     r"étoiles?|points?)\b")
 _VALUES = {"zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
            "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "cent": 100}
 # « une 1 . », « une 4 sur 5 »: a number alone (no noun after it) after « une ».

@@ -70,3 +70,8 @@ def test_messages_name_the_fix_in_both_languages(rules):
     issue = rules.check_sync("Votre colis arrive ans 3 jours.")[0]
     assert dict(issue.messages) == {"fr": "« ans » sans nombre devant : « dans » ?",
                                     "en": "“ans” (years) with no number before it: “dans” (in)?"}
+
+
+def test_an_offer_in_a_sentence_with_notre_is_no_score(rules):
+    assert found(rules, "Notre offre : 3 pour 4 sur les bols.") == []
+    assert found(rules, "Je note ce service 2 par 5.") == [("par", "score_scale", "sur")]
