@@ -27,7 +27,8 @@ call, not the corpus's (whether a preposition was meant still is) —
 nor is a word after an article (a noun is due there), a number (« 10 h »), or
 between two names or foreign words (a title: « Cena con Amigos », « Kojak sur
 iTunes »), an article before a number (« le 19 octobre »: the date rules'
-call), nor a pronoun (« tu » is no slip for « ou »); « est » is never
+call), nor a pronoun (« tu » is no slip for « ou »). Two articles in a row (« le jour le la
+Saint-Patrick ») are always reported, the first a mistyped preposition; « est » is never
 questioned for « et », nor « peux » for « peut », nor « à » for « au »
 (« le délai est de 3 jours », « une personne à risque »: the lexicon and
 Grammalecte's conjugation rules judge those), nor « a » after its subject or
@@ -98,6 +99,9 @@ _QUANTITIES = frozenset({"combien", "beaucoup", "trop", "peu", "plus", "moins", 
 # Prepositions that carry their own meaning and are typed on purpose (« un souci avec votre commande »,
 # « chez vous », « vers midi »): never questioned for another preposition, though they may be suggested.
 _KEPT_PREPOSITIONS = frozenset({"avec", "chez", "vers"})
+# Two articles in a row (« le jour le la Saint-Patrick », « une les tasses »): the first was another word.
+_FIRST_ARTICLES = frozenset({"le", "la", "les", "un", "une"})
+_SECOND_ARTICLES = frozenset({"le", "la", "les", "l'"})
 
 
 @lru_cache(maxsize=8192)
@@ -172,6 +176,10 @@ class ContextChecker:
                                         or self._pronoun(token.lower())):
                 continue  # a unit or a count (« 10 h », « 2 ans »), a noun, a verb after its subject, a pronoun
             following = words[index + 1][2] if index + 1 < len(words) else None
+            then = words[index + 2][3] if index + 2 < len(words) else END
+            if word in _FIRST_ARTICLES and after in _SECOND_ARTICLES and before != START and then != END:
+                issues.append(self._double_article(start, end, token, before, after))
+                continue
             # A determiner that fits its noun keeps its form; whether a preposition was meant is still asked.
             fits = word in TARGETS and self._determiner_fits(token.lower(), following)
             place = self._place_judged(before, after)
@@ -191,6 +199,15 @@ class ContextChecker:
             issues.append(Issue(start, end, token, say("context", "fr", **fields), fixes, "context_word",
                                 self.name, translations("context", **fields)))
         return issues
+
+    def _double_article(self, start: int, end: int, token: str, before: str, after: str) -> Issue:
+        """« le jour le la Saint-Patrick »: an article before another is a preposition mistyped; the
+        prepositions likeliest between the neighbours are suggested."""
+        ranked = sorted(PLACE_WORDS[0], key=lambda o: -self.model.score(before, o, after))[:3]
+        fixes = tuple(f if token[:1].islower() else f[:1].upper() + f[1:] for f in ranked)
+        fields = {"word": token, "suggestion": " » / « ".join(fixes)}
+        return Issue(start, end, token, say("context", "fr", **fields), fixes, "context_word", self.name,
+                     translations("context", **fields))
 
     def _verb_or_pronoun(self, word: str) -> bool:
         """« ça se passe », « sont ils », « sont où »: what follows the pronoun « ça » or the verb « sont »."""

@@ -24,7 +24,9 @@ Each word is a correct word; it is wrong where it stands:
   order's second verb (« Trouver et joué ») — Grammalecte covers the modals;
 * **« avoir besoins »** — the locution keeps « besoin » singular; other set
   phrases whose words exist but not in that form (« à partie de », « en court
-  de livraison », « à proximités », « fruit de mer »);
+  de livraison », « à proximités », « fruit de mer », « 2 heures ou demie »,
+  « 11 heures au soir »), and compound nouns joined by « de » (« liste en
+  lecture », « numéro à commande »);
 * **a letter on its own** (« trouver e spectacle », « maintenant n Caroline »):
   a word cut short, with the grammar words it may be cut from, the likeliest
   between its neighbours first; « a », « à », « y » and units after a number
@@ -65,6 +67,7 @@ LOCUTIONS = (
     (re.compile(r"(?i)\bà[\s\u00a0]+(proximités)\b"), "proximité"),
     (re.compile(r"(?i)\ben[\s\u00a0]+(court)\b(?![-\s\u00a0]*(?:métrage|terme|circuit))"), "cours"),
     (re.compile(r"(?i)\b(fruit)[\s\u00a0]+de[\s\u00a0]+mer\b"), "fruits"),
+    (re.compile(r"(?i)\b(ou)[\s\u00a0]+demie?\b"), "et"),  # « 2 heures ou demie »: « et demie »
     # « à 11 heures au soir », « 5 heures de matin »: the hour of the morning or evening is « du ».
     (re.compile(r"(?i)(?:\d|\b[a-zé]+)[\s\u00a0]*(?:h|heures?)[\s\u00a0]+(au|de|à|en)[\s\u00a0]+(?:soir|matin)\b"), "du"),
 )

@@ -13,7 +13,8 @@
   number standing alone (the score, no noun after it) takes « un »;
 * **« plus » before an adjective** — « le cinéma le près proche », « la
   mélodie la près récente », « la plu proche »: after an article and before
-  an adjective, the superlative's « plus ».
+  an adjective, the superlative's « plus »; and after its noun the
+  superlative takes the article (« le cinéma ce plus proche » → « le »).
 
 Word classes come from Grammalecte's lexicon, as for :mod:`bot.proofreading.french`.
 """
@@ -47,6 +48,9 @@ _VALUES = {"zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "c
 _FEMININE_NUMBER = re.compile(rf"(?i)(?<![\w’'-])(une){_SPACE}(?=\d+(?:{_SPACE}?(?:[.!?,;]|$)|{_SPACE}sur\b))")
 # « le près proche », « la plu proche »: an article, then « près » or « plu » where « plus » is due.
 _DEGREE = re.compile(rf"(?i)(?<![\w’'-])(?:le|la|les){_SPACE}(près|plu){_SPACE}([^\W\d_]+)")
+# « le cinéma ce plus proche »: after its noun, a superlative takes the article, not « ce ».
+_DEMONSTRATIVE = re.compile(rf"(?i)(?<![\w’'-])([^\W\d_]+){_SPACE}(ce|cet|cette|ces){_SPACE}(?:plus|moins)"
+                            rf"{_SPACE}([^\W\d_]+)(?:{_SPACE}([^\W\d_]+))?")
 
 
 def _value(number: str) -> int | None:
@@ -61,8 +65,11 @@ class QuantityRules:
     def __init__(self, morph: Callable[[str], list[str]]) -> None:
         self._morph = morph  # Grammalecte's spell checker getMorph: ">proche/:A:e:s/*", ...
 
+    def _tags(self, word: str) -> list[str]:
+        return [m.split("/", 2)[1] for m in self._morph(word.lower()) if m.count("/") >= 2]
+
     def _adjective(self, word: str) -> bool:
-        tags = [m.split("/", 2)[1] for m in self._morph(word.lower()) if m.count("/") >= 2]
+        tags = self._tags(word)
         return any(":A" in t for t in tags) and not any(t.startswith((":G", ":V")) for t in tags)
 
     def check_sync(self, text: str, *, skip: Callable[[int, int, str], bool] | None = None) -> list[Issue]:
@@ -92,6 +99,17 @@ class QuantityRules:
             fix = "plus" if match.group(1)[0].islower() else "Plus"
             found.append((match.start(1), match.end(1), fix, "degree", {"word": match.group(1),
                                                                        "adjective": match.group(2)}))
+        for match in _DEMONSTRATIVE.finditer(text):
+            noun, word, adjective = match.group(1), match.group(2), match.group(3)
+            nouns = [m.split("/", 2)[1] for m in self._morph(noun.lower()) if m.count("/") >= 2]
+            if not nouns or not all(t.startswith((":N", ":A")) for t in nouns) or not self._adjective(adjective):
+                continue
+            following = match.group(4)
+            if following and any(t.startswith(":N") for t in self._tags(following)):
+                continue  # « ce plus grand bol »: the demonstrative of the next noun
+            fix = {"ce": "le", "cet": "le", "cette": "la", "ces": "les"}[word.lower()]
+            found.append((match.start(2), match.end(2), fix, "superlative",
+                          {"word": word, "adjective": adjective}))
         issues = []
         for start, end, fix, kind, fields in found:
             if skip is not None and skip(start, end, text[start:end]):

@@ -141,3 +141,8 @@ def test_what_fans_write_every_day_is_not_questioned(context, text):
 
 def test_an_a_that_should_be_à_is_still_found(context):
     assert found(context, "Je suis une personne a risque.") == [("a", "à")]
+
+
+def test_two_articles_in_a_row(context):
+    assert ("le", "de") in found(context, "Il fera beau le jour le la Saint-Patrick.")
+    assert found(context, "Donner le la.") == []

@@ -179,3 +179,7 @@ def test_the_hour_of_the_morning_or_evening_takes_du(rules, text, word):
 
 def test_hours_of_the_morning_as_written_pass(rules):
     assert found(rules, "Ouvert de 9 h du matin à 7 heures du soir, le soir aussi.") == []
+
+
+def test_et_demie(rules):
+    assert found(rules, "Livraison dans 2 heures ou demie.") == [("ou", "locution", "et")]

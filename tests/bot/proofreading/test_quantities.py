@@ -75,3 +75,8 @@ def test_messages_name_the_fix_in_both_languages(rules):
 def test_an_offer_in_a_sentence_with_notre_is_no_score(rules):
     assert found(rules, "Notre offre : 3 pour 4 sur les bols.") == []
     assert found(rules, "Je note ce service 2 par 5.") == [("par", "score_scale", "sur")]
+
+
+def test_a_superlative_after_its_noun_takes_the_article(rules):
+    assert found(rules, "Trouver le cinéma ce plus proche avec les films.") == [("ce", "superlative", "le")]
+    assert found(rules, "Je veux ce plus grand bol.") == []
