@@ -57,6 +57,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "number_gender": {"fr": "Un nombre est masculin : « {fix} »", "en": "A number is masculine in French: “{fix}”"},
     "degree": {"fr": "Devant un adjectif, le superlatif s’écrit « {fix} {adjective} »",
                "en": "Before an adjective, the superlative is “{fix} {adjective}” (most)"},
+    "score_given": {"fr": "Une note se donne à quelque chose : « {fix} {noun} »",
+                    "en": "A score is given to something: “{fix} {noun}” (to the)"},
     "superlative": {"fr": "Après son nom, le superlatif prend l’article : « {fix} plus {adjective} »",
                     "en": "After its noun, a superlative takes the article: “{fix} plus {adjective}”"},
     "place": {"fr": "On écrit « {fix} {place} »", "en": "French writes “{fix} {place}” (to/in a country or region)"},

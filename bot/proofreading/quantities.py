@@ -9,6 +9,9 @@
   writes « sur » (« 4 sur 5 »); judged only when the sentence gives a score (a
   verb of rating, or « étoile », « point », « note »), the first number no
   larger than the second, so « 3 pour 2 » in an offer is not questioned;
+* **a score is given to the work** — « Donner du livre en cours 4 étoiles »,
+  « attribuer des albums 3 points »: before the score, « au », « aux »,
+  « à la »;
 * **a number is masculine** — « attribuer une 1 », « je mets une 4 »: a
   number standing alone (the score, no noun after it) takes « un »;
 * **« plus » before an adjective** — « le cinéma le près proche », « la
@@ -46,6 +49,11 @@ _VALUES = {"zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "c
            "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "cent": 100}
 # « une 1 . », « une 4 sur 5 »: a number alone (no noun after it) after « une ».
 _FEMININE_NUMBER = re.compile(rf"(?i)(?<![\w’'-])(une){_SPACE}(?=\d+(?:{_SPACE}?(?:[.!?,;]|$)|{_SPACE}sur\b))")
+# « Donner du livre en cours 4 étoiles »: a score is given to the work, « au livre ».
+_GIVEN_TO = re.compile(rf"(?i)\b(?:attribuer|attribue[zs]?|donner|donne[zs]?|mettre|mets|mettez){_SPACE}"
+                       rf"(du|des|de{_SPACE}la){_SPACE}([^\W\d_]+)")
+_SCORE_GIVEN = re.compile(rf"(?i)(?:\b{_NUMBER}|\d){_SPACE}(?:étoiles?|points?|sur{_SPACE}\d+)\b")
+_TO = {"du": "au", "des": "aux", "de la": "à la"}
 # « le près proche », « la plu proche »: an article, then « près » or « plu » where « plus » is due.
 _DEGREE = re.compile(rf"(?i)(?<![\w’'-])(?:le|la|les){_SPACE}(près|plu){_SPACE}([^\W\d_]+)")
 # « le cinéma ce plus proche »: after its noun, a superlative takes the article, not « ce ».
@@ -90,6 +98,16 @@ class QuantityRules:
                 fix = "sur" if word[0].islower() else "Sur"
                 found.append((match.start(2), match.end(2), fix, "score_scale",
                               {"word": word, "score": match.group(1), "scale": match.group(3)}))
+        if _SCORE_GIVEN.search(text):
+            for match in _GIVEN_TO.finditer(text):
+                score = _SCORE_GIVEN.search(text, match.end())
+                if score is None or not any(t.startswith(":N") for t in self._tags(match.group(2))):
+                    continue
+                if re.search(r"[,;.!?:]|(?<![\w’'-])(?:à|au|aux)(?![\w’'-])", text[match.end():score.start()]):
+                    continue  # « donner des livres à lire, et 3 étoiles »: the work is given to someone else
+                article = re.sub(_SPACE, " ", match.group(1).lower())
+                found.append((match.start(1), match.end(1), _TO[article], "score_given",
+                              {"word": match.group(1), "noun": match.group(2)}))
         for match in _FEMININE_NUMBER.finditer(text):
             fix = "un" if match.group(1)[0].islower() else "Un"
             found.append((match.start(1), match.end(1), fix, "number_gender", {"word": match.group(1)}))

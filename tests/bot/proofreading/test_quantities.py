@@ -80,3 +80,17 @@ def test_an_offer_in_a_sentence_with_notre_is_no_score(rules):
 def test_a_superlative_after_its_noun_takes_the_article(rules):
     assert found(rules, "Trouver le cinéma ce plus proche avec les films.") == [("ce", "superlative", "le")]
     assert found(rules, "Je veux ce plus grand bol.") == []
+
+
+@pytest.mark.parametrize("text,word,fix", [
+    ("Donner du livre en cours 4 étoiles.", "du", "au"), ("Attribuer de la saga zéro sur 6.", "de la", "à la"),
+])
+def test_a_score_is_given_to_the_work(rules, text, word, fix):
+    assert found(rules, text) == [(word, "score_given", fix)]
+
+
+@pytest.mark.parametrize("text", [
+    "Donner des livres à lire et 3 étoiles.", "Je donne du pain, 3 points.", "Donnez des nouvelles à 3 clients sur 5.",
+])
+def test_what_is_given_beside_a_score_is_left(rules, text):
+    assert found(rules, text) == []
