@@ -31,10 +31,12 @@ async function refreshRows() {
   if (refreshing) { refreshing.again = true; return; }
   refreshing = {again: false};
   try {
-    const keep = rows()[selected] && rows()[selected].dataset.id;
     const resp = await fetch(list.dataset.src, {credentials: "same-origin"});
     if (resp.ok) {
-      list.innerHTML = await resp.text();  // server-rendered, autoescaped
+      const html = await resp.text();
+      // The row selected now, not when the fetch began: a j/k pressed while it ran is kept.
+      const keep = rows()[selected] && rows()[selected].dataset.id;
+      list.innerHTML = html;  // server-rendered, autoescaped
       const index = rows().findIndex(r => r.dataset.id === keep);
       select(index >= 0 ? index : selected);
     }

@@ -190,6 +190,35 @@ async def test_keys_move_through_the_inbox_and_approve(browser: Browser, console
     await context.close()
 
 
+async def test_a_key_pressed_while_the_rows_refresh_is_kept(browser: Browser, console: ConsoleGateway):
+    first = await file_case(console.redis, "held", "angry one", sender="r1", tone="angry", draft="Sorry, first.")
+    second = await file_case(console.redis, "held", "calm one", sender="r2", draft="Hello, second.")
+    second_id = await item_id_for(console.redis, second)
+    assert await item_id_for(console.redis, first) != second_id
+    context, page = await sign_in(browser, console)
+    asked, released = asyncio.Event(), asyncio.Event()
+
+    async def slow_rows(route):  # the live refresh's answer arrives late, as on a slow connection
+        asked.set()
+        await released.wait()
+        await route.continue_()
+
+    await page.route("**/console/inbox/drafts/rows*", slow_rows)
+    async with page.expect_response("**/console/inbox/drafts/rows*") as refreshed:
+        await page.goto("/console/inbox/drafts")  # the event stream opens and asks for fresh rows
+        await expect(page.locator(".row.selected")).to_have_count(1)
+        await asyncio.wait_for(asked.wait(), 10)
+        await page.keyboard.press("j")  # while that refresh is on its way
+        await expect(page.locator(".row.selected")).to_have_attribute("data-id", second_id)
+        await page.evaluate("document.querySelectorAll('#rows .row').forEach(r => r.dataset.before = '1')")
+        released.set()
+    assert (await refreshed.value).ok
+    await expect(page.locator("#rows .row[data-before]")).to_have_count(0)  # the refreshed rows are in
+    await expect(page.locator("#rows .row")).to_have_count(2)
+    await expect(page.locator(".row.selected")).to_have_attribute("data-id", second_id)
+    await context.close()
+
+
 async def test_the_cms_language_is_remembered(browser: Browser, console: ConsoleGateway):
     context, page = await sign_in(browser, console, "bob", language="en-GB")
     await page.click("text=Français")
