@@ -227,12 +227,12 @@ class Agreement:
         if article not in ("du", "des", "en") or text[p_end:start].strip():
             return None
         morphs = self._morph(name)
+        first_name = bool(morphs) and all(":M1" in m for m in morphs)
         if article == "en":
             surname = following[0] if following else None
-            if not morphs or not all(":M1" in m for m in morphs) or surname is None or \
-                    text[end:surname[0]].strip() or not surname[2][:1].isupper():
+            if not first_name or surname is None or text[end:surname[0]].strip() or not surname[2][:1].isupper():
                 return None
-        if not morphs or not all(":M1" in m for m in morphs):
+        if not first_name:
             run, last = [name], end  # a first name and nothing else (« du Nord », « des Alpes » are not)
             for f_start, f_end, f_word in following:
                 if text[last:f_start].strip() or not f_word[:1].isupper():

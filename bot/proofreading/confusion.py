@@ -194,20 +194,21 @@ class ContextChecker:
                 found = tuple(f for f in found if f != "à")  # « on a quoi », « le vaccin a t'il »: the verb
             if not found:
                 continue
-            fixes = tuple(f if token[:1].islower() else f[:1].upper() + f[1:] for f in found)
-            fields = {"word": token, "suggestion": " » / « ".join(fixes)}
-            issues.append(Issue(start, end, token, say("context", "fr", **fields), fixes, "context_word",
-                                self.name, translations("context", **fields)))
+            issues.append(self._issue(start, end, token, found))
         return issues
+
+    def _issue(self, start: int, end: int, token: str, found) -> Issue:
+        """The problem on ``token``, its replacements ``found`` (likeliest first) in its case."""
+        fixes = tuple(f if token[:1].islower() else f[:1].upper() + f[1:] for f in found)
+        fields = {"word": token, "suggestion": " » / « ".join(fixes)}
+        return Issue(start, end, token, say("context", "fr", **fields), fixes, "context_word", self.name,
+                     translations("context", **fields))
 
     def _double_article(self, start: int, end: int, token: str, before: str, after: str) -> Issue:
         """« le jour le la Saint-Patrick »: an article before another is a preposition mistyped; the
         prepositions likeliest between the neighbours are suggested."""
-        ranked = sorted(PLACE_WORDS[0], key=lambda o: -self.model.score(before, o, after))[:3]
-        fixes = tuple(f if token[:1].islower() else f[:1].upper() + f[1:] for f in ranked)
-        fields = {"word": token, "suggestion": " » / « ".join(fixes)}
-        return Issue(start, end, token, say("context", "fr", **fields), fixes, "context_word", self.name,
-                     translations("context", **fields))
+        ranked = sorted(PLACE_WORDS[0], key=lambda o: -self.model.score(before, o, after))
+        return self._issue(start, end, token, ranked[:3])
 
     def _verb_or_pronoun(self, word: str) -> bool:
         """« ça se passe », « sont ils », « sont où »: what follows the pronoun « ça » or the verb « sont »."""

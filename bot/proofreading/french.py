@@ -69,7 +69,8 @@ LOCUTIONS = (
     (re.compile(r"(?i)\b(fruit)[\s\u00a0]+de[\s\u00a0]+mer\b"), "fruits"),
     (re.compile(r"(?i)\b(ou)[\s\u00a0]+demie?\b"), "et"),  # « 2 heures ou demie »: « et demie »
     # « à 11 heures au soir », « 5 heures de matin »: the hour of the morning or evening is « du ».
-    (re.compile(r"(?i)(?:\d|\b[a-zé]+)[\s\u00a0]*(?:h|heures?)[\s\u00a0]+(au|de|à|en)[\s\u00a0]+(?:soir|matin)\b"), "du"),
+    (re.compile(r"(?i)(?:\d|\b[a-zé]+)[\s\u00a0]*(?:h|heures?)[\s\u00a0]+(au|de|à|en)"
+                r"[\s\u00a0]+(?:soir|matin)\b"), "du"),
 )
 # Compound nouns joined by « de » (« liste de lecture », « frais de port »): another short word in its place
 # (« liste en lecture », « numéro à commande », « frais du port ») is a slip.
@@ -122,6 +123,12 @@ def _completions(letter: str, before: str, after: str) -> tuple[str, ...]:
     left = model.word(previous[0], False) if previous else START
     right = model.word(following[0], False) if following else END
     return tuple(sorted(options, key=lambda w: -model.score(left, w, right))[:3])
+
+
+def _after_subject(previous) -> bool:
+    """The word before « a » is its subject (« il », « qui ») or an elided « n’ », « qu’ »: « a » is the verb."""
+    p_word = previous[2].lower() if previous is not None else ""
+    return p_word in SUBJECTS or p_word.endswith(("’", "'"))
 
 
 def _joined(text: str, end: int, start: int) -> bool:
@@ -289,9 +296,9 @@ class FrenchRules:
             return False  # « A Very Cellular Song »: an English title's article
         if self._only(f_word.lower(), ":Y"):
             return True  # "a faire"
-        p_word = previous[2].lower() if previous is not None else ""
-        if p_word in SUBJECTS or p_word.endswith(("’", "'")):
+        if _after_subject(previous):
             return False  # « il a », « qui a », « n’a »: the verb
+        p_word = previous[2].lower() if previous is not None else ""
         if f_word[:1].isupper() and not self._common(f_word.lower()):
             return True  # « a Lyon », « a Weldona »: a place or a name after the preposition
         if previous is None or starts_sentence:
@@ -308,9 +315,9 @@ class FrenchRules:
             return True
         if previous is None:
             return False
-        p_word = previous[2].lower()
-        if p_word in SUBJECTS or p_word.endswith(("’", "'")):
+        if _after_subject(previous):
             return True
+        p_word = previous[2].lower()
         hour = re.match(r"[\s\u00a0]+\d+(?:[:h.]\d*)?[\s\u00a0]*(?:h\b|heures?\b|[:h]\d)", after)
         return hour is None and self._is(p_word, ":N") and not self._only(p_word, ":V")
 

@@ -87,17 +87,14 @@ class QuantityRules:
             previous = before.group(1).lower() if before else ""
             if previous.isdigit() or number_word(previous) or previous in _COUNTS or previous in ("un", "et"):
                 continue  # « 18 ans », « vingt et un ans », « les ans »: the noun
-            fix = "dans" if match.group(1)[0].islower() else "Dans"
-            found.append((match.start(1), match.end(1), fix, "ans_for_dans", {"word": match.group(1)}))
+            found.append((match.start(1), match.end(1), "dans", "ans_for_dans", {"word": match.group(1)}))
         if _RATING.search(text):
             for match in _SCORE.finditer(text):
                 score, scale = _value(match.group(1)), _value(match.group(3))
                 if score is None or scale is None or not 2 <= scale <= 100 or score > scale:
                     continue
-                word = match.group(2)
-                fix = "sur" if word[0].islower() else "Sur"
-                found.append((match.start(2), match.end(2), fix, "score_scale",
-                              {"word": word, "score": match.group(1), "scale": match.group(3)}))
+                found.append((match.start(2), match.end(2), "sur", "score_scale",
+                              {"word": match.group(2), "score": match.group(1), "scale": match.group(3)}))
         if _SCORE_GIVEN.search(text):
             for match in _GIVEN_TO.finditer(text):
                 score = _SCORE_GIVEN.search(text, match.end())
@@ -109,17 +106,15 @@ class QuantityRules:
                 found.append((match.start(1), match.end(1), _TO[article], "score_given",
                               {"word": match.group(1), "noun": match.group(2)}))
         for match in _FEMININE_NUMBER.finditer(text):
-            fix = "un" if match.group(1)[0].islower() else "Un"
-            found.append((match.start(1), match.end(1), fix, "number_gender", {"word": match.group(1)}))
+            found.append((match.start(1), match.end(1), "un", "number_gender", {"word": match.group(1)}))
         for match in _DEGREE.finditer(text):
             if not self._adjective(match.group(2)):
                 continue
-            fix = "plus" if match.group(1)[0].islower() else "Plus"
-            found.append((match.start(1), match.end(1), fix, "degree", {"word": match.group(1),
-                                                                       "adjective": match.group(2)}))
+            found.append((match.start(1), match.end(1), "plus", "degree", {"word": match.group(1),
+                                                                          "adjective": match.group(2)}))
         for match in _DEMONSTRATIVE.finditer(text):
             noun, word, adjective = match.group(1), match.group(2), match.group(3)
-            nouns = [m.split("/", 2)[1] for m in self._morph(noun.lower()) if m.count("/") >= 2]
+            nouns = self._tags(noun)
             if not nouns or not all(t.startswith((":N", ":A")) for t in nouns) or not self._adjective(adjective):
                 continue
             following = match.group(4)
@@ -132,6 +127,7 @@ class QuantityRules:
         for start, end, fix, kind, fields in found:
             if skip is not None and skip(start, end, text[start:end]):
                 continue
+            fix = fix if text[start].islower() else fix[:1].upper() + fix[1:]  # in the case of the word it mends
             issues.append(Issue(start, end, text[start:end], say(kind, "fr", fix=fix, **fields), (fix,), kind,
                                 self.name, translations(kind, fix=fix, **fields)))
         return sorted(issues, key=lambda i: i.start)
