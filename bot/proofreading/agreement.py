@@ -13,7 +13,8 @@
 * **article and first name** — « la musique du John Maher »: French puts no
   article before a person's first name;
 * **article and date** — « la 7 novembre », « les 12/11/2036 »: a day takes
-  « le »; « des chants du 1973 »: a year on its own takes « de ».
+  « le », and « du » where « de » introduces it (« à partir de 17 novembre »);
+  « des chants du 1973 »: a year on its own takes « de ».
 
 The suggestion is the determiner of the noun's gender and number (« un
 restaurant », « les prévisions », with « l’ », « cet », « mon » before a
@@ -46,6 +47,8 @@ _DAY = r"(?:1er|\d{1,2}|premier|deux|trois|quatre|cinq|six|sept|huit|neuf|onze|d
        r"(?:dix|vingt|trente)(?:-(?:et-)?[a-z]+)?(?:[\s\u00a0]et[\s\u00a0]un)?)"
 # « la 7 novembre », « les dix-neuf octobre », « la 12/11/2036 »: a day is « le 7 novembre ».
 _DAY_ARTICLE = re.compile(rf"(?i)\b(la|les)[\s\u00a0]+(?=(?:{_DAY}[\s\u00a0]+{_MONTH}\b|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b))")
+# « à partir de 17 novembre »: a day takes « du » (« du 17 novembre »), never « de » alone.
+_DAY_OF = re.compile(rf"(?i)\b(de)[\s\u00a0]+(?={_DAY}[\s\u00a0]+{_MONTH}\b)")
 # « la collection du 2024 . », « des tasses des 1990 en grès »: a year alone is « de 2024 ».
 _YEAR_ARTICLE = re.compile(r"(?i)\b(du|des)[\s\u00a0]+(?=(?:1[5-9]|20)\d\d[\s\u00a0]*"
                            r"(?:$|[.,;:!?)»]|(?:à|au|aux|sur|de|d’|d\'|en|dans|par|et|ou|s’il)\b))")
@@ -128,9 +131,10 @@ class Agreement:
         return issues
 
     def _date_articles(self, text: str, skip: Callable[[int, int, str], bool] | None) -> list[Issue]:
-        """« la 7 novembre » → « le », « du 1973 » → « de »: the article a date takes."""
+        """« la 7 novembre » → « le », « de 17 novembre » → « du », « du 1973 » → « de »: the article a date
+        takes."""
         issues = []
-        for pattern, fix in ((_DAY_ARTICLE, "le"), (_YEAR_ARTICLE, "de")):
+        for pattern, fix in ((_DAY_ARTICLE, "le"), (_DAY_OF, "du"), (_YEAR_ARTICLE, "de")):
             for match in pattern.finditer(text):
                 start, end, article = match.start(1), match.end(1), match.group(1)
                 if skip is not None and skip(start, end, article):

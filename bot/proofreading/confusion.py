@@ -26,8 +26,10 @@ questioned for another of its forms — « réception du colis » is the lexicon
 call, not the corpus's (whether a preposition was meant still is) —
 nor is a word after an article (a noun is due there), a number (« 10 h »), or
 between two names or foreign words (a title: « Cena con Amigos », « Kojak sur
-iTunes »), an article before a number (« le 19 octobre »: the date rules'
-call), nor a pronoun (« tu » is no slip for « ou »). Two articles in a row (« le jour le la
+iTunes ») — but a rare word one letter from a grammar word, between a name
+and a count, still is (« à proximité de Penn pou trois personnes ») —, an
+article before a number (« le 19 octobre »: the date rules' call), nor a
+pronoun (« tu » is no slip for « ou »). Two articles in a row (« le jour le la
 Saint-Patrick ») are always reported, the first a mistyped preposition; « est » is never
 questioned for « et », nor « peux » for « peut », nor « à » for « au »
 (« le délai est de 3 jours », « une personne à risque »: the lexicon and
@@ -170,8 +172,9 @@ class ContextChecker:
                 continue  # an unknown word before tells nothing of what may follow it
             if word in ("le", "la", "les", "l'") and after == NUM:
                 continue  # « le 19 octobre », « les 3 tasses »: a date's or a count's article is the lexicon's call
-            if before in _OPAQUE and after in self.opaque:
-                continue  # between two names: « Kojak sur iTunes », a title's own words
+            if before in _OPAQUE and after in self.opaque and (word in TARGETS or after != NUM or
+                                                               not token.islower()):
+                continue  # between two names: « Kojak sur iTunes », a title's own words; not « Penn pou trois »
             if word not in TARGETS and (before == NUM or len(word) < 2 or before in _ARTICLES or before in _SUBJECTS
                                         or self._pronoun(token.lower())):
                 continue  # a unit or a count (« 10 h », « 2 ans »), a noun, a verb after its subject, a pronoun

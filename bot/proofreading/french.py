@@ -20,12 +20,13 @@ Each word is a correct word; it is wrong where it stands:
   name or a number (« a faire », « a Lyon », « a 10 h »), nor before a
   determiner in a clause that already has its verb (« J’aimerais ajouter
   cette piste a ma liste »);
-* **a past participle for an infinitive** after « s’il vous plaît » or in an
-  order's second verb (« Trouver et joué ») — Grammalecte covers the modals;
+* **a past participle for an infinitive** after « s’il vous plaît », in an
+  order's second verb (« Trouver et joué ») or after a verb's « à », « pour »,
+  « sans » (« m’aider à trouvé ») — Grammalecte covers the modals;
 * **« avoir besoins »** — the locution keeps « besoin » singular; other set
   phrases whose words exist but not in that form (« à partie de », « en court
-  de livraison », « à proximités », « fruit de mer », « 2 heures ou demie »,
-  « 11 heures au soir »), and compound nouns joined by « de » (« liste en
+  de livraison », « à proximités », « fruit de mer », « dans des environs »,
+  « 2 heures ou demie », « 11 heures au soir », « 8 heures le soir »), and compound nouns joined by « de » (« liste en
   lecture », « numéro à commande »);
 * **a letter on its own** (« trouver e spectacle », « maintenant n Caroline »):
   a word cut short, with the grammar words it may be cut from, the likeliest
@@ -67,9 +68,10 @@ LOCUTIONS = (
     (re.compile(r"(?i)\bà[\s\u00a0]+(proximités)\b"), "proximité"),
     (re.compile(r"(?i)\ben[\s\u00a0]+(court)\b(?![-\s\u00a0]*(?:métrage|terme|circuit))"), "cours"),
     (re.compile(r"(?i)\b(fruit)[\s\u00a0]+de[\s\u00a0]+mer\b"), "fruits"),
+    (re.compile(r"(?i)\bdans[\s\u00a0]+(des|ces|ses)[\s\u00a0]+environs\b"), "les"),  # « dans les environs de… »
     (re.compile(r"(?i)\b(ou)[\s\u00a0]+demie?\b"), "et"),  # « 2 heures ou demie »: « et demie »
     # « à 11 heures au soir », « 5 heures de matin »: the hour of the morning or evening is « du ».
-    (re.compile(r"(?i)(?:\d|\b[a-zé]+)[\s\u00a0]*(?:h|heures?)[\s\u00a0]+(au|de|à|en)"
+    (re.compile(r"(?i)(?:\d|\b[a-zé]+)[\s\u00a0]*(?:h|heures?)[\s\u00a0]+(au|de|à|en|le)"
                 r"[\s\u00a0]+(?:soir|matin)\b"), "du"),
 )
 # Compound nouns joined by « de » (« liste de lecture », « frais de port »): another short word in its place
@@ -231,8 +233,8 @@ class FrenchRules:
         return issues
 
     def _infinitive_wanted(self, word: str, previous, text: str, start: int) -> str | None:
-        """« S’il vous plaît joué… », « Trouver et joué… »: a past participle with no auxiliary where an
-        order's infinitive stands; the infinitive, or None."""
+        """« S’il vous plaît joué… », « Trouver et joué… », « m’aider à trouvé… »: a past participle with no
+        auxiliary where an order's or a preposition's infinitive stands; the infinitive, or None."""
         if not word[:1].islower() or previous is None:
             return None
         morphs = [m for m in self._morph(word) if m.count("/") >= 2]
@@ -241,6 +243,10 @@ class FrenchRules:
         lemma = morphs[0].split("/")[0].lstrip(">")
         if _PLEASE.search(text[:start]):
             return lemma  # « S’il vous plaît joué… »
+        if previous[2].lower() in ("à", "pour", "sans") and word.endswith("é") and lemma.endswith("er"):
+            verb = WORD.findall(text[:previous[0]])[-1:]
+            if verb and self._is(re.split(r"[’']", verb[0].lower())[-1], ":V"):
+                return lemma  # « m’aider à trouvé » — a verb's preposition, then the infinitive
         if previous[2].lower() == "et":
             before = WORD.findall(re.split(r"[.!?…\n;]", text[:previous[0]])[-1])
             verbs = [w for w in before if self._is(w.lower(), ":V")]

@@ -7,7 +7,13 @@ a vowel (« en Iran », « en Ouzbékistan »):
 
 * « à Russie », « a Belgique » → « en »; « à Japon » → « au »;
 * « au France » → « en »;
-* « en Japon », « en Portugal » → « au ».
+* « en Japon », « en Portugal » → « au »;
+* « en Weedsport » → « à »: a name the lexicon does not know, and that does
+  not end as a feminine country or region does, is a town;
+* « an Afghanistan » → « en »: « an » with no count before it is « en »
+  mistyped;
+* « la Forêt Nationale d’Ouachita », « au Parc National des Îles Vierges »:
+  the adjective after a place's generic word keeps its lower case.
 
 Grammalecte's lexicon says which names are countries or regions (``#P``)
 and their gender; a name that is also a town (``#C``: « Oklahoma », « Paris »)
@@ -31,6 +37,17 @@ ISLANDS = frozenset({"Malte", "Chypre", "Samoa", "Tonga", "Fidji", "Maurice", "B
                      "Sumatra", "Majorque", "Minorque", "Nauru", "Tuvalu", "Kiribati", "Palaos",
                      "Vanuatu", "Grenade", "Sainte-Lucie", "Dominique", "Andorre", "Mayotte", "Wallis"})
 _VOWEL = re.compile(r"(?i)^[aeiouyàâäéèêëîïôöùûüœ]")
+# « an Afghanistan »: « an » (a year) counts; before a place's name, without a count, it is « en » typed wrong.
+_AN = re.compile(r"(?<![\w’'-])(an)[\s\u00a0]+(?=[A-ZÀ-ÖØ-Þ])")
+_COUNTED = re.compile(r"(?i)(?:\d|\b(?:un|l[’']|par|nouvel|cet|chaque|dernier|prochain|premier|bel|demi|mon|ton|son|"
+                      r"notre|votre|leur|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|vingt|cent|mille))"
+                      r"[\s\u00a0]*$")
+# « la Forêt Nationale d’Ouachita », « le Parc National des Écrins »: French capitalises the name's generic
+# word, not the adjective after it (« la forêt nationale d’Ouachita », « le parc national des Écrins »).
+_GENERIC_ADJECTIVE = re.compile(r"\b(?:Parc|Forêt|Réserve|Monument|Site|Musée|Zone|Route|Bibliothèque)[\s\u00a0]+"
+                                r"(National|Nationale|Nationaux|Nationales|Régional|Régionale|Naturel|Naturelle|"
+                                r"Historique|Marin|Marine|Départemental|Départementale|Municipal|Municipale)\b"
+                                r"(?![\s\u00a0]+[A-Z][a-z]+[\s\u00a0]+(?:Refuge|Park|Forest|Monument|Site))")
 
 
 class PlaceRules:
@@ -58,6 +75,10 @@ class PlaceRules:
                 continue
             gender = self._country(name)
             if gender is None:
+                if preposition == "en" and self._town(name):
+                    fields = {"word": preposition, "fix": "à", "place": name}
+                    issues.append(Issue(match.start(1), match.end(1), preposition, say("place", "fr", **fields),
+                                        ("à",), "place_preposition", self.name, translations("place", **fields)))
                 continue
             due = "en" if gender == "f" or _VOWEL.match(name) else "au"
             if preposition == due or name in ISLANDS and preposition in ("à", "a"):
@@ -65,6 +86,32 @@ class PlaceRules:
             fields = {"word": preposition, "fix": due, "place": name}
             issues.append(Issue(match.start(1), match.end(1), preposition, say("place", "fr", **fields), (due,),
                                 "place_preposition", self.name, translations("place", **fields)))
+        return issues + self._others(text, skip)
+
+    def _town(self, name: str) -> bool:
+        """A name the lexicon does not know, in title case, that opens with no vowel (« en Utah ») and does
+        not end as a feminine country or region does (« Gambie », « Floride »): a town (« Weedsport »,
+        « Custer »), which takes « à », never « en »; an acronym (« en CB ») is not judged."""
+        return "-" not in name and name[1:].islower() and not _VOWEL.match(name) and \
+            not re.search(r"(?:e|a|es|as)$", name) and not self._morph(name) and not self._morph(name.lower())
+
+    def _others(self, text: str, skip) -> list[Issue]:
+        """« an Afghanistan » → « en »; « la Forêt Nationale » → « nationale »."""
+        issues = []
+        for match in _AN.finditer(text):
+            start, end = match.start(1), match.end(1)
+            if _COUNTED.search(text[:start]) or skip is not None and skip(start, end, "an"):
+                continue
+            place = re.match(r"[^\s\u00a0,.;:!?]+", text[match.end():]).group(0)
+            fields = {"word": "an", "fix": "en", "place": place}
+            issues.append(Issue(start, end, "an", say("place", "fr", **fields), ("en",), "place_preposition",
+                                self.name, translations("place", **fields)))
+        for match in _GENERIC_ADJECTIVE.finditer(text):
+            start, end, word = match.start(1), match.end(1), match.group(1)
+            if skip is not None and skip(start, end, word):
+                continue
+            issues.append(Issue(start, end, word, say("capital", "fr", word=word), (word.lower(),), "capital",
+                                self.name, translations("capital", word=word)))
         return issues
 
     async def check(self, text: str, language: str) -> list[Issue]:

@@ -9,6 +9,7 @@
   writes « sur » (« 4 sur 5 »); judged only when the sentence gives a score (a
   verb of rating, or « étoile », « point », « note »), the first number no
   larger than the second, so « 3 pour 2 » in an offer is not questioned;
+* **a score's article** — « Donner une note des 1 sur 6 »: « de 1 sur 6 »;
 * **a score is given to the work** — « Donner du livre en cours 4 étoiles »,
   « attribuer des albums 3 points »: before the score, « au », « aux »,
   « à la »;
@@ -57,6 +58,8 @@ _TO = {"du": "au", "des": "aux", "de la": "à la"}
 # « le près proche », « la plu proche »: an article, then « près » or « plu » where « plus » is due.
 _DEGREE = re.compile(rf"(?i)(?<![\w’'-])(?:le|la|les){_SPACE}(près|plu){_SPACE}([^\W\d_]+)")
 # « le cinéma ce plus proche »: after its noun, a superlative takes the article, not « ce ».
+# « une note des 1 sur 6 »: a score's article is « de » (« une note de 1 sur 6 »).
+_SCORE_ARTICLE = re.compile(rf"(?i)(?<![\w’'-])(des){_SPACE}(?=\d+{_SPACE}?(?:sur|/){_SPACE}?\d+\b)")
 _DEMONSTRATIVE = re.compile(rf"(?i)(?<![\w’'-])([^\W\d_]+){_SPACE}(ce|cet|cette|ces){_SPACE}(?:plus|moins)"
                             rf"{_SPACE}([^\W\d_]+)(?:{_SPACE}([^\W\d_]+))?")
 
@@ -95,6 +98,8 @@ class QuantityRules:
                     continue
                 found.append((match.start(2), match.end(2), "sur", "score_scale",
                               {"word": match.group(2), "score": match.group(1), "scale": match.group(3)}))
+            for match in _SCORE_ARTICLE.finditer(text):
+                found.append((match.start(1), match.end(1), "de", "score_article", {"word": match.group(1)}))
         if _SCORE_GIVEN.search(text):
             for match in _GIVEN_TO.finditer(text):
                 score = _SCORE_GIVEN.search(text, match.end())

@@ -38,8 +38,9 @@ log = logging.getLogger("relais.proofreading")
 
 
 def french_checker():
-    """Hunspell spelling, Grammalecte grammar, Relais's French rules and the n-gram check of words that do
-    not fit where they stand: the French that ships."""
+    """Hunspell spelling, Grammalecte grammar, Relais's French rules (capitals, agreement, counts, places,
+    word orders French never writes, English titles) and the n-gram check of words that do not fit where
+    they stand: the French that ships."""
     from bot.proofreading.agreement import Agreement
     from bot.proofreading.combined import Combined
     from bot.proofreading.confusion import ContextChecker
@@ -48,12 +49,14 @@ def french_checker():
     from bot.proofreading.hunspell import HunspellBackend
     from bot.proofreading.places import PlaceRules
     from bot.proofreading.quantities import QuantityRules
+    from bot.proofreading.sequences import SequenceRules
     from bot.proofreading.titles import TitleRules
 
     grammalecte = GrammalecteBackend(spelling=False)
     hunspell = HunspellBackend("fr")
     return Combined("fr", [hunspell, grammalecte, FrenchRules(grammalecte.morph), Agreement(grammalecte.morph),
                            QuantityRules(grammalecte.morph), PlaceRules(grammalecte.morph),
+                           SequenceRules(grammalecte.morph),
                            TitleRules(hunspell.english, hunspell.known), ContextChecker(morph=grammalecte.morph)])
 
 

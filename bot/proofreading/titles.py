@@ -19,6 +19,10 @@ coordinating conjunctions, short prepositions — in lower case:
   sentence case or in title case never capitalises it there;
 * **a title's last word after a small word** (« The Best of White lion »,
   « What a Wonderful place ») → capitalised, as after two capitalised words;
+* **an English place's generic word** after its name (« à Archer city », « près
+  du Patts college ») → capitalised: « Archer City »;
+* **a subtitle opening with « the »** after a colon (« Super Sweet 16 : the
+  Movie ») → « The »;
 * **a title announced by « intitulé »** (« un roman intitulé death March »)
   starts with a capital;
 * **the noun that announces a title, capitalised with its article** after a
@@ -48,6 +52,14 @@ ANNOUNCERS = frozenset({"titre", "chanson", "album", "film", "livre", "roman", "
 _ARTICLES = frozenset({"le", "la", "les", "l’", "un", "une", "ma", "mon", "ta", "ton", "sa", "son", "cette", "ce"})
 _NAMED = frozenset({"intitulé", "intitulée", "intitulés", "intitulées"})
 _OPENING = re.compile(r"(?:^|[.!?…:;«\"“(\n—–-])[\s\u00a0\u202f]*$")
+_SUBTITLE = re.compile(r"[^\W_\s][\s\u00a0]*:[\s\u00a0]*$")
+# The generic word of an English place's name (« Archer City », « Patts College », « Conrey House »).
+PLACE_HEADS = frozenset({"city", "college", "house", "street", "road", "avenue", "park", "lake", "river", "hall",
+                         "center", "centre", "bridge", "square", "hotel", "inn", "tavern", "diner", "cafe", "club",
+                         "beach", "bay", "springs", "falls", "county", "island", "valley", "mountain", "school",
+                         "university", "church", "garden", "gardens", "market", "theater", "theatre", "museum",
+                         "airport", "stadium", "arena", "bowl", "grill", "pub", "lounge", "kitchen", "bakery",
+                         "tower", "plaza", "mall", "village", "heights", "harbor", "harbour"})
 
 
 def _joined(text: str, end: int, start: int) -> bool:
@@ -69,7 +81,14 @@ class TitleRules:
         words = [(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
         issues: list[Issue] = []
         for index, (start, end, word) in enumerate(words):
-            if skip is not None and skip(start, end, word) or _OPENING.search(text[:start]):
+            if skip is not None and skip(start, end, word):
+                continue
+            if word == "the" and _SUBTITLE.search(text[:start]) and index + 1 < len(words) and \
+                    words[index + 1][2][:1].isupper():
+                issues.append(Issue(start, end, word, say("title_start", "fr", word="The"), ("The",),
+                                    "title_start", self.name, translations("title_start", word="The")))
+                continue  # « Super Sweet 16 : the Movie »: the subtitle opens with a capital
+            if _OPENING.search(text[:start]):
                 continue
             previous = words[index - 1] if index > 0 and _joined(text, words[index - 1][1], start) else None
             following = words[index + 1] if index + 1 < len(words) and \
@@ -106,8 +125,9 @@ class TitleRules:
                 return lower  # « Masters Of Metal », « Married to The Enemy »
         if word == "the" and following is not None and following[2][:1].isupper() and previous is not None and \
                 (previous[2][:1].islower() or _OPENING.search(text[:previous[0]])) and \
-                previous[2].lower() not in SMALL_WORDS and not self._english(previous[2]):
-            return capital  # « chercher the Sound of One Hand Clapping »
+                previous[2].lower() not in SMALL_WORDS and (self._french(previous[2]) or
+                                                             not self._english(previous[2])):
+            return capital  # « chercher the Sound of One Hand Clapping », « à the Guilty »
         if word.islower() and lower not in SMALL_WORDS and len(word) > 2 and self._english(word) and \
                 previous is not None and before is not None and \
                 (not self._french(word) or lower not in TARGETS and
@@ -133,6 +153,9 @@ class TitleRules:
                 before[2] in SMALL_WORDS and further[2][:1].isupper() and \
                 (following is None or following[2][:1].islower() and following[2] not in SMALL_WORDS):
             return word[:1].upper() + word[1:]  # « The Best of White lion », « What a Wonderful place »
+        if lower in PLACE_HEADS and word.islower() and self._english_only(lower) and previous is not None and \
+                previous[2][:1].isupper() and previous[2][1:].islower() and not _OPENING.search(text[:previous[0]]):
+            return word[:1].upper() + word[1:]  # « une taverne à Archer city »: the place's name goes on
         if word[:1].islower() and previous is not None and previous[2].lower() in _NAMED and \
                 following is not None and following[2][:1].isupper():
             return word[:1].upper() + word[1:]  # « un roman intitulé death March »

@@ -74,6 +74,7 @@ def test_quel_before_a_verb_passes(agreement):
     ("Livraison prévue les 12/11/2027 au matin.", "les", "le"),
     ("Rendez-vous les vingt-deux mars en boutique.", "les", "le"),
     ("Voici les tasses du 2024, en grès.", "du", "de"),
+    ("Livraison offerte à partir de 17 novembre.", "de", "du"),
 ])
 def test_a_date_takes_its_own_article(agreement, text, article, fix):
     assert found(agreement, text) == [(article, (fix,))]
@@ -82,6 +83,7 @@ def test_a_date_takes_its_own_article(agreement, text, article, fix):
 @pytest.mark.parametrize("text", [
     "Nos boutiques sont fermées les 24 et 25 décembre.", "La remise des 1000 premières commandes.",
     "Livrée le 12/11/2027, la commande du 3 mai.", "Les tasses de 2024 sont là.",
+    "Un délai de 17 jours, la soirée du 17 novembre.",
 ])
 def test_dates_in_their_article_pass(agreement, text):
     assert found(agreement, text) == []

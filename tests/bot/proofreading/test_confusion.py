@@ -32,6 +32,12 @@ def test_a_real_word_out_of_place_is_found(context, text, word, fix):
     assert found(context, text) == [(word, fix)]
 
 
+def test_a_rare_word_between_a_name_and_a_count_is_judged(context):
+    [issue] = context.check_sync("Une table à la Brasserie Brindille pou trois personnes.")
+    assert issue.word == "pou" and "pour" in issue.suggestions
+    assert context.check_sync("Une table à la Brasserie Brindille pour trois personnes.") == []
+
+
 @pytest.mark.parametrize("text,word,fix", [
     ("Consultez notre guide que tailles.", "que", "de"),
     ("Votre numéro à commande est sur le mail.", "à", "de"),

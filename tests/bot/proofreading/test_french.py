@@ -51,6 +51,7 @@ def test_names_built_on_common_nouns(rules):
     ("Livraison offerte à partie de 60 €.", "partie", "partir"),
     ("Une boutique à proximités de la gare.", "proximités", "proximité"),
     ("Une tasse à fruit de mer.", "fruit", "fruits"),
+    ("Une boutique dans des environs de Lyon ?", "des", "les"),
 ])
 def test_set_phrases(rules, text, word, fix):
     assert found(rules, text) == [(word, "locution", fix)]
@@ -58,7 +59,7 @@ def test_set_phrases(rules, text, word, fix):
 
 @pytest.mark.parametrize("text", [
     "Un court métrage, à court terme, en cours.", "À partir de lundi, une partie de la gamme.",
-    "À proximité de la gare.", "Des fruits de mer.",
+    "À proximité de la gare.", "Des fruits de mer.", "Dans les environs de Lyon, des environs calmes.",
 ])
 def test_set_phrases_as_written_pass(rules, text):
     assert found(rules, text) == []
@@ -109,6 +110,9 @@ def test_participle_for_an_infinitive(rules):
     assert found(rules, "S’il vous plaît joué un disque de 1997.") == [("joué", "participle_for_infinitive", "jouer")]
     assert found(rules, "Trouver et joué un concerto.") == [("joué", "participle_for_infinitive", "jouer")]
     assert found(rules, "Je l’ai trouvé et joué hier.") == []
+    assert found(rules, "Pouvez-vous m’aider à trouvé ma commande ?") == [
+        ("trouvé", "participle_for_infinitive", "trouver")]
+    assert found(rules, "Une tasse prête à l’emploi, l’école à fermé, un plat à volonté.") == []
 
 
 def test_avoir_besoin_stays_singular(rules):
@@ -172,6 +176,7 @@ def test_compound_nouns_as_written_pass(rules, text):
 
 @pytest.mark.parametrize("text,word", [
     ("Livraison à 11 heures au soir.", "au"), ("Ouvert dès 9 h de matin.", "de"),
+    ("Livraison à 8 heures le soir.", "le"),
 ])
 def test_the_hour_of_the_morning_or_evening_takes_du(rules, text, word):
     assert (word, "locution", "du") in found(rules, text)

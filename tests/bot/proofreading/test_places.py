@@ -18,6 +18,8 @@ def found(places, text):
     ("Livrez-vous à Belgique ?", "à", "en"), ("Nous livrons a Russie.", "a", "en"),
     ("Je vais en Portugal.", "en", "au"), ("Le colis part au France.", "au", "en"),
     ("Une boutique à Japon ?", "à", "au"), ("Livraison à Iran.", "à", "en"),
+    ("Un dépôt en Weedsport ?", "en", "à"), ("Une boutique à Kaboul an Afghanistan.", "an", "en"),
+    ("Un atelier près de la Forêt Nationale de Tronçais.", "Nationale", "nationale"),
 ])
 def test_the_preposition_a_country_takes(places, text, word, fix):
     assert found(places, text) == [(word, fix)]
@@ -28,6 +30,8 @@ def test_the_preposition_a_country_takes(places, text, word, fix):
     "Une boutique à Paris, une autre à Oklahoma.",  # towns
     "Regardez-nous à France 2, écrivez à Virginie.",  # a channel, a first name
     "Livraison en Californie et au Texas.",
+    "Livraison en Utah, en Gambie, en Floride, un an à Lyon, par an au Japon, l’an Deux.",
+    "Le Petit Manan National Wildlife Refuge, la forêt nationale de Tronçais.",
 ])
 def test_places_as_written_pass(places, text):
     assert found(places, text) == []

@@ -48,6 +48,11 @@ def test_numbers_that_are_no_score_are_left(rules, text):
     assert found(rules, text) == []
 
 
+def test_a_scores_article_is_de(rules):
+    assert found(rules, "Donner une note des 1 sur 6 au service.") == [("des", "score_article", "de")]
+    assert found(rules, "Donner une note de 1 sur 6 au service, et les 2 sur 6 au reste.") == []
+
+
 def test_a_number_alone_is_masculine(rules):
     assert found(rules, "Attribuer à ce livre une 1 .") == [("une", "number_gender", "un")]
     assert found(rules, "Je lui donne une 2 sur 5.") == [("une", "number_gender", "un")]

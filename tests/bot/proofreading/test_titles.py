@@ -23,6 +23,10 @@ def found(titles, text):
     ("Regardez The Dark knight ce soir.", "knight", "Knight"),
     ("Écoutez The Sweet suite ce soir.", "suite", "Suite"),
     ("Écoutez Songs In the Key of Life.", "In", "in"),
+    ("Donnez 4 étoiles à the Guilty.", "the", "The"),
+    ("Regardez Super Sweet 16 : the Movie ce soir.", "the", "The"),
+    ("Une table à Archer city ce soir.", "city", "City"),
+    ("Une table près du Patts college.", "college", "College"),
 ])
 def test_english_title_case(titles, text, word, fix):
     [(flagged, _, suggestion)] = found(titles, text)
@@ -34,6 +38,7 @@ def test_english_title_case(titles, text, word, fix):
     "Le thé de Ceylan est arrivé.", "Ajoutez Punk unplugged à ma liste.", "The Office revient ce soir.",
     "Écoutez Chips and Salsa.", "Ajoutez Give us rest à la liste.",
     "Voyez The Comedian dans les cinémas.", "Écoutez The Police encore une fois.",
+    "Écoutez Calm before the Storm, Fire in the Hole.", "Une station de métro, un hôtel à Lyon : the end.",
 ])
 def test_titles_in_their_case_pass(titles, text):
     assert found(titles, text) == []
