@@ -158,7 +158,7 @@ def main() -> None:
     agreement_fr = Agreement(grammalecte.morph)
     context_fr = ContextChecker(morph=grammalecte.morph)
     titles_fr = TitleRules(hunspell_fr.english, hunspell_fr.known)
-    sequences_fr = SequenceRules(grammalecte.morph)
+    sequences_fr = SequenceRules(grammalecte.morph, hunspell_fr.suggest)
     harper = HarperBackend(brand.english)
     hunspell_en = HunspellBackend("en", brand.english)
     harper_hunspell = Combined("en", [harper, hunspell_en])

@@ -75,8 +75,9 @@ class Brand:
         """What the proofreader never flags, in any language: the brand's name, its ``vocabulary`` list
         (products, places, partners) and the names in its signatures. Built once per loaded brand file."""
         words = {self.name, *self.vocabulary}
-        for b in self.knowledge.boutiques:  # the boutiques' names, cities and street addresses
-            words.update(re.findall(r"[^\W\d_]{2,}", f"{b.name} {b.city} {b.address}"))
+        for b in self.knowledge.boutiques:  # the boutiques' names, cities and street addresses, a hyphenated
+            # name whole (« Notre-Dame »: its « Notre » alone is the French possessive, not a name)
+            words.update(re.findall(r"[^\W\d_]{2,}(?:-[^\W\d_]+)*", f"{b.name} {b.city} {b.address}"))
         for voice in self.voice.values():
             words.update(w for w in re.findall(r"[^\W\d_]{2,}", voice.get("signature") or "") if w[0].isupper())
         return frozenset(words)

@@ -9,7 +9,8 @@ Each word is a correct word; it is wrong where it stands:
   but not a grammar word or a verb after a lower-case word (« jouer Sur
   Zvooq », « qui Est à deux pas »), a preposition before a lower-case
   determiner (« Yutaka Ozaki Sur ma liste »), nor the noun that announces a
-  title (« la Chanson Virales »);
+  title (« la Chanson Virales »), nor a work's noun before its author (« la
+  Musique de Michael Wittig »);
 * **a compass point in a place's name** (« Caroline du nord ») → « Nord »;
 * **a sentence starting in lower case** (the safe fixes capitalise drafts,
   this reports it in text a person typed);
@@ -26,7 +27,8 @@ Each word is a correct word; it is wrong where it stands:
 * **« avoir besoins »** — the locution keeps « besoin » singular; other set
   phrases whose words exist but not in that form (« à partie de », « en court
   de livraison », « à proximités », « fruit de mer », « dans des environs »,
-  « 2 heures ou demie », « 11 heures au soir », « 8 heures le soir »), and compound nouns joined by « de » (« liste en
+  « 2 heures ou demie », « 11 heures au soir », « 8 heures le soir », « une
+  table par 7 personnes », « sous ma liste »), and compound nouns joined by « de » (« liste en
   lecture », « numéro à commande »);
 * **a letter on its own** (« trouver e spectacle », « maintenant n Caroline »):
   a word cut short, with the grammar words it may be cut from, the likeliest
@@ -46,6 +48,7 @@ from bot.proofreading.base import Issue
 from bot.proofreading.hunspell import WORD
 from bot.proofreading.messages import say, translations
 from bot.proofreading.ngrams import END, START, TARGETS, french_model, tokens
+from bot.proofreading.sequences import WORKS
 
 # Nouns French writes with a capital by convention: forms of address, institutions, compass regions.
 CONVENTIONAL_CAPITALS = frozenset({
@@ -69,6 +72,10 @@ LOCUTIONS = (
     (re.compile(r"(?i)\ben[\s\u00a0]+(court)\b(?![-\s\u00a0]*(?:métrage|terme|circuit))"), "cours"),
     (re.compile(r"(?i)\b(fruit)[\s\u00a0]+de[\s\u00a0]+mer\b"), "fruits"),
     (re.compile(r"(?i)\bdans[\s\u00a0]+(des|ces|ses)[\s\u00a0]+environs\b"), "les"),  # « dans les environs de… »
+    # « une table par 7 personnes »: a table, a room, a meal is « pour » its guests (« par personne » is a rate).
+    (re.compile(r"(?i)\b(par)[\s\u00a0]+(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|vingt)"
+                r"[\s\u00a0]+(?:personnes|convives|invités|adultes)\b"), "pour"),
+    (re.compile(r"(?i)\b(sous)[\s\u00a0]+(?:la|ma|ta|sa|votre|notre|leur|cette|une)[\s\u00a0]+liste\b"), "sur"),
     (re.compile(r"(?i)\b(ou)[\s\u00a0]+demie?\b"), "et"),  # « 2 heures ou demie »: « et demie »
     # « à 11 heures au soir », « 5 heures de matin »: the hour of the morning or evening is « du ».
     (re.compile(r"(?i)(?:\d|\b[a-zé]+)[\s\u00a0]*(?:h|heures?)[\s\u00a0]+(au|de|à|en|le)"
@@ -277,6 +284,9 @@ class FrenchRules:
         went_on = _NAME_WENT_ON.search(text[:start])
         if went_on is not None and _OPENERS.search(text[:went_on.start()]):
             went_on = None  # « Écouter de la Musique »: the sentence's first word opens no name
+        if lower in WORKS and previous is not None and previous[2] in _DETERMINERS and \
+                self._by_a_person(text[start + len(word):]):
+            return True  # « la Musique de Michael Wittig »: a work's noun before its author is no name
         if _NAME_GOES_ON.match(text[start + len(word):]) or went_on is not None:
             return False  # « au Pays de Galles », « le Parc des Princes »: a name built on common nouns
         for neighbour in (previous, following):
@@ -289,6 +299,15 @@ class FrenchRules:
                 continue  # the sentence's first word: its capital says nothing
             return False  # part of a capitalised run: a name or a title
         return True
+
+    def _by_a_person(self, after: str) -> bool:
+        """``after`` opens with « de » and a first name or a capitalised word no French lexicon knows (« de
+        Michael Wittig », « de Too Poetic »), not a common noun (« Parc des Princes », « Pays de Galles »)."""
+        match = re.match(r"[\s\u00a0]+(?:de|d[’'])[\s\u00a0]*([A-ZÀ-ÖØ-Þ][^\W\d_]+)", after)
+        if match is None:
+            return False
+        name = match.group(1)
+        return self._is(name, ":M1") or not self._tags(name) and not self._tags(name.lower())
 
     def _preposition_wanted(self, previous, following, starts_sentence: bool, text: str, end: int) -> bool:
         if re.match(r"[\s\u00a0]+\d", text[end:]):
@@ -305,8 +324,8 @@ class FrenchRules:
         if _after_subject(previous):
             return False  # « il a », « qui a », « n’a »: the verb
         p_word = previous[2].lower() if previous is not None else ""
-        if f_word[:1].isupper() and not self._common(f_word.lower()):
-            return True  # « a Lyon », « a Weldona »: a place or a name after the preposition
+        if f_word[:1].isupper() and (not self._common(f_word.lower()) or self._is(f_word, ":M")):
+            return True  # « a Lyon », « a Weldona », « a Saint-Pierre »: a place or a name after the preposition
         if previous is None or starts_sentence:
             return starts_sentence and self._is(f_word.lower(), ":D")  # « A ma liste » opening a sentence
         if self._only(p_word, ":Y") or self._only(p_word, ":R"):

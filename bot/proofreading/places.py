@@ -11,7 +11,10 @@ a vowel (« en Iran », « en Ouzbékistan »):
 * « en Weedsport » → « à »: a name the lexicon does not know, and that does
   not end as a feminine country or region does, is a town;
 * « an Afghanistan » → « en »: « an » with no count before it is « en »
-  mistyped;
+  mistyped; « ès » goes before a plural noun (« docteur ès lettres »), not a
+  place (« ès Caroline du Nord »);
+* a country joined without its article: « dans deux heures et Ouzbékistan »
+  → « en », « en Serbie est Monténégro » → « et »;
 * « la Forêt Nationale d’Ouachita », « au Parc National des Îles Vierges »:
   the adjective after a place's generic word keeps its lower case.
 
@@ -42,6 +45,12 @@ _AN = re.compile(r"(?<![\w’'-])(an)[\s\u00a0]+(?=[A-ZÀ-ÖØ-Þ])")
 _COUNTED = re.compile(r"(?i)(?:\d|\b(?:un|l[’']|par|nouvel|cet|chaque|dernier|prochain|premier|bel|demi|mon|ton|son|"
                       r"notre|votre|leur|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|vingt|cent|mille))"
                       r"[\s\u00a0]*$")
+# « ès » goes before a plural noun (« docteur ès lettres »), never a place's name: « en Caroline du Nord ».
+_ES = re.compile(r"(?<![\w’'-])(ès)[\s\u00a0]+(?=[A-ZÀ-ÖØ-Þ])")
+# « dans deux heures et Ouzbékistan », « en Serbie est Monténégro »: a country after « et » or « est » without
+# its article.
+_BARE_COUNTRY = re.compile(r"(?<![\w’'-])([^\W\d_]+)[\s\u00a0]+(et|est)[\s\u00a0]+([A-ZÀ-ÖØ-Þ][^\W\d_]+)\b"
+                           r"(?![\s\u00a0]+[A-ZÀ-ÖØ-Þ\d])")
 # « la Forêt Nationale d’Ouachita », « le Parc National des Écrins »: French capitalises the name's generic
 # word, not the adjective after it (« la forêt nationale d’Ouachita », « le parc national des Écrins »).
 _GENERIC_ADJECTIVE = re.compile(r"\b(?:Parc|Forêt|Réserve|Monument|Site|Musée|Zone|Route|Bibliothèque)[\s\u00a0]+"
@@ -96,7 +105,8 @@ class PlaceRules:
             not re.search(r"(?:e|a|es|as)$", name) and not self._morph(name) and not self._morph(name.lower())
 
     def _others(self, text: str, skip) -> list[Issue]:
-        """« an Afghanistan » → « en »; « la Forêt Nationale » → « nationale »."""
+        """« an Afghanistan », « ès Caroline du Nord » → « en »; « deux heures et Ouzbékistan » → « en »,
+        « Serbie est Monténégro » → « et »; « la Forêt Nationale » → « nationale »."""
         issues = []
         for match in _AN.finditer(text):
             start, end = match.start(1), match.end(1)
@@ -106,6 +116,26 @@ class PlaceRules:
             fields = {"word": "an", "fix": "en", "place": place}
             issues.append(Issue(start, end, "an", say("place", "fr", **fields), ("en",), "place_preposition",
                                 self.name, translations("place", **fields)))
+        for match in _ES.finditer(text):
+            start, end = match.start(1), match.end(1)
+            if skip is None or not skip(start, end, "ès"):
+                place = re.match(r"[^\s\u00a0,.;:!?]+", text[match.end():]).group(0)
+                fields = {"word": "ès", "fix": "en", "place": place}
+                issues.append(Issue(start, end, "ès", say("place", "fr", **fields), ("en",), "place_preposition",
+                                    self.name, translations("place", **fields)))
+        for match in _BARE_COUNTRY.finditer(text):
+            before, word, place = match.group(1), match.group(2), match.group(3)
+            if self._country(place) is None or skip is not None and skip(match.start(2), match.end(2), word):
+                continue
+            if word == "et" and before.islower() and before not in ("en", "de", "d"):
+                fix = "en"  # « dans deux heures et Ouzbékistan »: a lower-case word, then the country alone
+            elif word == "est" and before[:1].isupper() and self._country(before) is not None:
+                fix = "et"  # « en Serbie est Monténégro »: two countries joined
+            else:
+                continue
+            fields = {"word": word, "fix": fix, "place": place}
+            issues.append(Issue(match.start(2), match.end(2), word, say("place", "fr", **fields), (fix,),
+                                "place_preposition", self.name, translations("place", **fields)))
         for match in _GENERIC_ADJECTIVE.finditer(text):
             start, end, word = match.start(1), match.end(1), match.group(1)
             if skip is not None and skip(start, end, word):

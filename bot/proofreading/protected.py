@@ -41,7 +41,8 @@ _SPLIT = re.compile(r"[^\w]+")
 # but never a name of their own, and words the checkers must still read (« de » for « des », « the » for « The »).
 GRAMMAR_WORDS = frozenset("""
 le la les l un une des du de d au aux à a en et ou où sur sous dans par pour avec chez ce cet cette ces
-the a an of and or in on at to for by with from is are
+mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs qui que qu ne n se s il elle on nous vous ils elles
+the a an of and or in on at to for by with from is are our your my his her its their
 """.split())
 
 

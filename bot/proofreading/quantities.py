@@ -18,7 +18,8 @@
 * **« plus » before an adjective** — « le cinéma le près proche », « la
   mélodie la près récente », « la plu proche »: after an article and before
   an adjective, the superlative's « plus »; and after its noun the
-  superlative takes the article (« le cinéma ce plus proche » → « le »).
+  superlative takes the article (« le cinéma ce plus proche », « au cinéma de
+  plus proche » → « le »).
 
 Word classes come from Grammalecte's lexicon, as for :mod:`bot.proofreading.french`.
 """
@@ -57,9 +58,12 @@ _SCORE_GIVEN = re.compile(rf"(?i)(?:\b{_NUMBER}|\d){_SPACE}(?:étoiles?|points?|
 _TO = {"du": "au", "des": "aux", "de la": "à la"}
 # « le près proche », « la plu proche »: an article, then « près » or « plu » where « plus » is due.
 _DEGREE = re.compile(rf"(?i)(?<![\w’'-])(?:le|la|les){_SPACE}(près|plu){_SPACE}([^\W\d_]+)")
-# « le cinéma ce plus proche »: after its noun, a superlative takes the article, not « ce ».
 # « une note des 1 sur 6 »: a score's article is « de » (« une note de 1 sur 6 »).
 _SCORE_ARTICLE = re.compile(rf"(?i)(?<![\w’'-])(des){_SPACE}(?=\d+{_SPACE}?(?:sur|/){_SPACE}?\d+\b)")
+# « au cinéma de plus proche »: after its noun and its article, the superlative's article, not « de ».
+_OF_MORE = re.compile(rf"(?i)(?<![\w’'-])(?:le|la|les|l[’']|au|aux|du|un|une){_SPACE}?([^\W\d_]+){_SPACE}(de)"
+                      rf"{_SPACE}plus{_SPACE}([^\W\d_]+)")
+# « le cinéma ce plus proche »: after its noun, a superlative takes the article, not « ce ».
 _DEMONSTRATIVE = re.compile(rf"(?i)(?<![\w’'-])([^\W\d_]+){_SPACE}(ce|cet|cette|ces){_SPACE}(?:plus|moins)"
                             rf"{_SPACE}([^\W\d_]+)(?:{_SPACE}([^\W\d_]+))?")
 
@@ -117,6 +121,14 @@ class QuantityRules:
                 continue
             found.append((match.start(1), match.end(1), "plus", "degree", {"word": match.group(1),
                                                                           "adjective": match.group(2)}))
+        for match in _OF_MORE.finditer(text):
+            nouns = self._tags(match.group(1))
+            if not nouns or not all(t.startswith((":N", ":A")) for t in nouns) or \
+                    not self._adjective(match.group(3)) or match.group(1).lower() in ("rien", "chose", "personne"):
+                continue  # « rien de plus proche »: « de » after a pronoun
+            fix = "les" if any(":p" in t for t in nouns) else "la" if all(":f" in t for t in nouns) else "le"
+            found.append((match.start(2), match.end(2), fix, "superlative",
+                          {"word": match.group(2), "adjective": match.group(3)}))
         for match in _DEMONSTRATIVE.finditer(text):
             noun, word, adjective = match.group(1), match.group(2), match.group(3)
             nouns = self._tags(noun)

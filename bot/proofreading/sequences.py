@@ -32,7 +32,22 @@
 * **« et » before a month** — « Quel temps fera-t-il et novembre »: « en
   novembre » (« en janvier et février » stands);
 * **a contracted article before an English title's article** — « l’horaire
-  du The Comedian »: « de The Comedian », « à The Bar ».
+  du The Comedian »: « de The Comedian », « à The Bar »;
+* **a grammar word typed twice** — « à À Twist in the Tale »;
+* **a verb where a determiner wants its noun** — « Donner une nota de 2 »:
+  « nota » is only the verb *noter*; the dictionary's nouns near it are
+  suggested (« note »);
+* **« de » before the object of a verb that takes it directly** — « Souhaite
+  trouver de film »: « le film », « un film » (after a negation, « pas de
+  film », it stands);
+* **« de » before a plural noun and the name it bears** — « l’horaire de
+  cinémas Star »: the named ones, « des cinémas Star »;
+* **a work « à » a person** — « un microalbum à Mike Harding »: a song, an
+  album or a book is « de » its author;
+* **« pas » between a noun and a name** — « cette piste pas Paul McGuigan »:
+  « par »;
+* **an English word beside a number** — « Cowansburg our 10 heures », « pour 4
+  in Oklahoma »: the French word it stands for (« pour », « en »).
 
 Word classes come from Grammalecte's lexicon (its ``getMorph`` morphologies);
 the suggestions where several words may have been meant are ranked by the
@@ -74,16 +89,38 @@ _STRESSED = frozenset({"moi", "toi", "lui", "eux"})
 _IS_SUBJECTS = frozenset({"c'", "ce", "qui", "ça", "cela", "ceci", "il", "elle", "on", "celui", "celle", "tout"})
 _SUBJECT_PRONOUNS = {"il": "et", "elle": "et", "ils": "et", "elles": "et", "on": "en"}
 _QUESTION_WORDS = frozenset({"comment", "pourquoi", "où", "quand", "que", "qu'", "si", "combien"})
+# Grammar words never written twice in a row (« nous nous », « vous vous » are: a pronoun and its reflexive).
+# « un un » is a score (« attribuer un un »).
+_NOT_TWICE = frozenset({"à", "de", "le", "la", "les", "des", "du", "et", "en", "pour", "sur", "dans", "au", "aux",
+                        "par", "avec"})
+# Determiners that are never pronouns (« le », « la », « les », « leur », « ce » are: « je la nota », « ce fut »).
+_NOUN_DUE = frozenset({"un", "une", "des", "du", "au", "aux", "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa",
+                       "ses", "cet", "cette", "ces", "notre", "votre", "nos", "vos", "leurs"})
+# Words naming a work (a song, an album, a book): « de » its author, never « à ».
+WORKS = frozenset({"chanson", "musique", "mouvement", "morceau", "album", "microalbum", "piste", "mélodie", "film",
+                   "livre", "roman", "œuvre", "émission", "série", "tableau", "photographie", "disque", "concerto",
+                   "symphonie", "chant", "titre", "single"})
+# English words typed beside a number where French has a preposition: (word, the French word).
+_ENGLISH_BESIDE_NUMBER = {"our": "pour", "in": "en", "at": "à"}
 _TITLE_ARTICLE = re.compile(r"(?<![\w’'-])(du|au|des|aux)[\s\u00a0]+(?=(?:The|An)[\s\u00a0]+[A-Z])")
 _UNCONTRACTED = {"du": "de", "des": "de", "au": "à", "aux": "à"}
+_NEGATION = re.compile(r"(?i)\b(?:pas|plus|jamais|point|guère|rien|aucun|aucune|sans)\b")
+_QUANTITY_WORDS = frozenset({"pas", "plus", "jamais", "peu", "beaucoup", "trop", "combien", "moins", "assez",
+                             "tant", "autant", "nombre", "plein"})
+
+
+def _clause(before: str) -> str:
+    """The clause ``before`` ends with: what follows its last sentence mark or comma."""
+    return re.split(r"[.!?…;,\n]", before)[-1]
 
 
 class SequenceRules:
     name = "relais-fr"
     languages = frozenset({"fr"})
 
-    def __init__(self, morph: Callable[[str], list[str]]) -> None:
+    def __init__(self, morph: Callable[[str], list[str]], suggest: Callable[[str], list[str]] | None = None) -> None:
         self._morph = morph  # Grammalecte's spell checker getMorph: ">trouver/:V1_it_q__a:Y/*", ...
+        self._suggest = suggest  # the spelling dictionary's suggestions for a word (Hunspell's)
 
     def _tags(self, word: str) -> list[str]:
         return [m.split("/", 2)[1] for m in self._morph(word) if m.count("/") >= 2]
@@ -101,8 +138,8 @@ class SequenceRules:
     def _direct_verb(self, word: str) -> bool:
         """A verb, and only a verb, that takes its object directly and never with « de » or « à »."""
         tags = self._tags(word)
-        if not tags or not all(t.startswith(":V") for t in tags):
-            return False
+        if not tags or not all(t.startswith(":V") and ":Q" not in t for t in tags):
+            return False  # a participle (« un délai estimé de livraison ») is an adjective there
         flags = [t[4:].split(":")[0] for t in tags]  # « it_q__a »: intransitive, transitive, indirect…
         return all(len(f) > 2 and f[1] == "t" and f[2] != "n" for f in flags)
 
@@ -116,6 +153,13 @@ class SequenceRules:
 
     def _verb(self, word: str) -> bool:
         return any(t.startswith(":V") for t in self._tags(word))
+
+    def _first_name(self, word: str) -> bool:
+        return any(":M1" in t for t in self._tags(word))
+
+    def _singular_noun(self, word: str) -> bool:
+        tags = self._tags(word)
+        return bool(tags) and all(":N" in t and ":p" not in t and ":A" not in t for t in tags)
 
     def check_sync(self, text: str, *, skip: Callable[[int, int, str], bool] | None = None) -> list[Issue]:
         words = list(tokens(text))
@@ -153,7 +197,8 @@ class SequenceRules:
                 fix = "les" if lower in ("le", "la") else "des"
                 issues.append(self._issue(start, end, token, "count_article", (fix,), word=token,
                                           count=f"{after} {words[index + 2][2]}"))
-            elif lower == "de" and after[:1].islower() and self._conjugated_only(after.lower()):
+            elif lower == "de" and after.isalpha() and after.islower() and self._conjugated_only(after) and \
+                    previous.lower() not in _QUANTITY_WORDS:  # « plus de maques »: a noun mistyped
                 issues.append(self._ranked(start, end, token, "before_verb", previous, after, {"verb": after},
                                            options=("se", "ne", "le", "ce")))
             elif lower in ("des", "ses", "ces") and previous.lower() in _BEING and \
@@ -169,9 +214,52 @@ class SequenceRules:
             elif lower == "et" and after.lower() in _MONTHS and previous.lower() not in _MONTHS and \
                     not previous[:1].isdigit() and previous.lower() not in ("de", "mi", "d'", "entre"):
                 issues.append(self._issue(start, end, token, "et_month", ("en",), month=after))
+            else:
+                issue = self._more(text, words, index)
+                if issue is not None:
+                    issues.append(issue)
         if skip is not None:
             issues = [i for i in issues if not skip(i.start, i.end, i.word)]
         return sorted(issues, key=lambda i: i.start)
+
+    def _more(self, text: str, words, index: int) -> Issue | None:
+        """The orders of :meth:`check_sync` around nouns, names and numbers."""
+        start, end, token = words[index]
+        lower = token.lower()
+        previous = words[index - 1][2] if index > 0 else ""
+        before = words[index - 2][2] if index > 1 else ""
+        f_start, f_end, after = words[index + 1]
+        then = words[index + 2][2] if index + 2 < len(words) else ""
+        if lower == after.lower() and lower in _NOT_TWICE and not text[end:f_start].strip():
+            return self._issue(start, f_end, text[start:f_end], "repeated", (token,), word=lower)
+        if lower in _NOUN_DUE and after.islower() and len(after) > 2 and self._conjugated_only(after):
+            compound = f"{after}-{then}"
+            if then.islower() and any(":N" in t for t in self._tags(compound)):
+                end_of_then = words[index + 2][1]  # « du couvre feu »: the compound noun, its hyphen left out
+                return self._issue(f_start, end_of_then, text[f_start:end_of_then], "verb_after_determiner",
+                                   (compound,), word=after, determiner=token)
+            nouns = [s for s in (self._suggest(after) if self._suggest else [])
+                     if s != after and any(":N" in t for t in self._tags(s.lower()))]
+            fixes = sorted(nouns, key=lambda s: -french_model().count(s.lower()))[:3]  # the commonest first
+            return self._issue(f_start, f_end, after, "verb_after_determiner", tuple(fixes), word=after,
+                               determiner=token)
+        if lower == "de" and after.isalpha() and after.islower() and len(after) > 2 and \
+                self._direct_verb(previous.lower()) and \
+                self._singular_noun(after) and not _NEGATION.search(_clause(text[:start])):
+            return self._issue(start, end, token, "object_article", ("le", "un"), noun=after)
+        if lower == "de" and after.islower() and then[:1].isupper() and self._plural_noun(after) and \
+                previous.lower() not in _QUANTITY_WORDS:
+            return self._issue(start, end, token, "named_plural", ("des",), noun=f"{after} {then}")
+        if lower == "à" and previous.lower() in WORKS and self._first_name(after) and then[:1].isupper():
+            return self._issue(start, end, token, "work_of", ("de",), work=previous)
+        if lower == "pas" and previous.islower() and any(":N" in t for t in self._tags(previous)) and \
+                before.lower() in _PHRASE_OPENERS | {"cet", "cette", "ce"} and after[:1].isupper():
+            return self._issue(start, end, token, "pas_for_par", ("par",), name=after)
+        if lower in _ENGLISH_BESIDE_NUMBER and token.islower() and (
+                lower == "our" and after.isdigit() or lower != "our" and previous.isdigit() and after[:1].isupper()):
+            fix = _ENGLISH_BESIDE_NUMBER[lower]
+            return self._issue(start, end, token, "english_word", (fix,), word=token, fix=fix)
+        return None
 
     def _elision(self, text: str, start: int, token: str, following) -> Issue | None:
         f_start, f_end, after = following

@@ -56,7 +56,7 @@ def french_checker():
     hunspell = HunspellBackend("fr")
     return Combined("fr", [hunspell, grammalecte, FrenchRules(grammalecte.morph), Agreement(grammalecte.morph),
                            QuantityRules(grammalecte.morph), PlaceRules(grammalecte.morph),
-                           SequenceRules(grammalecte.morph),
+                           SequenceRules(grammalecte.morph, hunspell.suggest),
                            TitleRules(hunspell.english, hunspell.known), ContextChecker(morph=grammalecte.morph)])
 
 

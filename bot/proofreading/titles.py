@@ -55,7 +55,7 @@ _OPENING = re.compile(r"(?:^|[.!?…:;«\"“(\n—–-])[\s\u00a0\u202f]*$")
 _SUBTITLE = re.compile(r"[^\W_\s][\s\u00a0]*:[\s\u00a0]*$")
 # The generic word of an English place's name (« Archer City », « Patts College », « Conrey House »).
 PLACE_HEADS = frozenset({"city", "college", "house", "street", "road", "avenue", "park", "lake", "river", "hall",
-                         "center", "centre", "bridge", "square", "hotel", "inn", "tavern", "diner", "cafe", "club",
+                         "center", "bridge", "hotel", "inn", "tavern", "diner", "cafe", "club",
                          "beach", "bay", "springs", "falls", "county", "island", "valley", "mountain", "school",
                          "university", "church", "garden", "gardens", "market", "theater", "theatre", "museum",
                          "airport", "stadium", "arena", "bowl", "grill", "pub", "lounge", "kitchen", "bakery",
@@ -153,7 +153,7 @@ class TitleRules:
                 before[2] in SMALL_WORDS and further[2][:1].isupper() and \
                 (following is None or following[2][:1].islower() and following[2] not in SMALL_WORDS):
             return word[:1].upper() + word[1:]  # « The Best of White lion », « What a Wonderful place »
-        if lower in PLACE_HEADS and word.islower() and self._english_only(lower) and previous is not None and \
+        if lower in PLACE_HEADS and word.islower() and self._english(lower) and previous is not None and \
                 previous[2][:1].isupper() and previous[2][1:].islower() and not _OPENING.search(text[:previous[0]]):
             return word[:1].upper() + word[1:]  # « une taverne à Archer city »: the place's name goes on
         if word[:1].islower() and previous is not None and previous[2].lower() in _NAMED and \

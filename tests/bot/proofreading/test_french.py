@@ -52,6 +52,7 @@ def test_names_built_on_common_nouns(rules):
     ("Une boutique à proximités de la gare.", "proximités", "proximité"),
     ("Une tasse à fruit de mer.", "fruit", "fruits"),
     ("Une boutique dans des environs de Lyon ?", "des", "les"),
+    ("Une table par 7 personnes ce soir.", "par", "pour"), ("Ajoutez ce plaid sous ma liste.", "sous", "sur"),
 ])
 def test_set_phrases(rules, text, word, fix):
     assert found(rules, text) == [(word, "locution", fix)]
@@ -60,6 +61,7 @@ def test_set_phrases(rules, text, word, fix):
 @pytest.mark.parametrize("text", [
     "Un court métrage, à court terme, en cours.", "À partir de lundi, une partie de la gamme.",
     "À proximité de la gare.", "Des fruits de mer.", "Dans les environs de Lyon, des environs calmes.",
+    "Le menu est à 30 € par personne, une table pour 7 personnes.",
 ])
 def test_set_phrases_as_written_pass(rules, text):
     assert found(rules, text) == []
@@ -139,6 +141,15 @@ def test_capitals_next_to_a_name_or_title(rules, text, word):
 ])
 def test_names_and_titles_keep_their_capitals(rules, text):
     assert [f for f in found(rules, text) if f[1] == "capital"] == []
+
+
+def test_a_works_noun_before_its_author_is_no_name(rules):
+    assert found(rules, "Écouter la Musique de Michael Wittig.") == [("Musique", "capital", "musique")]
+    assert found(rules, "Une tasse au Parc des Princes, au Pays de Galles.") == []
+
+
+def test_a_before_a_saints_name_is_the_preposition(rules):
+    assert ("a", "a_for_à", "à") in found(rules, "Livraison prévue le 26 septembre a Saint-Pierre.")
 
 
 def test_a_capital_after_the_sentence_opening_de_la_is_stray(rules):

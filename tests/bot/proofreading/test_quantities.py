@@ -48,6 +48,11 @@ def test_numbers_that_are_no_score_are_left(rules, text):
     assert found(rules, text) == []
 
 
+def test_a_superlative_after_its_noun_is_not_de(rules):
+    assert found(rules, "Quelle est la boutique de plus proche ?") == [("de", "superlative", "la")]
+    assert found(rules, "Rien de plus proche, un bol de plus.") == []
+
+
 def test_a_scores_article_is_de(rules):
     assert found(rules, "Donner une note des 1 sur 6 au service.") == [("des", "score_article", "de")]
     assert found(rules, "Donner une note de 1 sur 6 au service, et les 2 sur 6 au reste.") == []

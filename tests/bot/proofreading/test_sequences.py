@@ -7,7 +7,9 @@ from bot.proofreading.sequences import SequenceRules
 
 @pytest.fixture(scope="module")
 def sequences(grammalecte):
-    return SequenceRules(grammalecte.morph)
+    from bot.proofreading.hunspell import HunspellBackend
+
+    return SequenceRules(grammalecte.morph, HunspellBackend("fr").suggest)
 
 
 def found(sequences, text):
@@ -84,6 +86,32 @@ def test_word_orders_french_never_writes(sequences, text, word, rule, fix):
     "Une note de 1 sur 6 pour la série The Comedian.", "Un horaire des boutiques de Lyon.",
 ])
 def test_french_as_written_passes(sequences, text):
+    assert found(sequences, text) == []
+
+
+@pytest.mark.parametrize("text,span,rule,fix", [
+    ("Je mets 4 étoiles à À la folie.", "à À", "repeated", "à"),
+    ("Je donne une nota de 5 à la livraison.", "nota", "verb_after_determiner", "note"),
+    ("Livrez-vous pendant le couvre-feu ? Et à cause du couvre feu ?", "couvre feu", "verb_after_determiner",
+     "couvre-feu"),
+    ("Je souhaite trouver de plaid en laine.", "de", "object_article", "le"),
+    ("L’horaire de boutiques Brindille à Lyon.", "de", "named_plural", "des"),
+    ("Écouter un album à Mike Harding.", "à", "work_of", "de"),
+    ("Ajouter cette tasse pas Paul Martin à ma commande.", "pas", "pas_for_par", "par"),
+    ("Une table à Lyon our 10 heures.", "our", "english_word", "pour"),
+    ("Une table pour 4 in Oklahoma.", "in", "english_word", "en"),
+])
+def test_words_beside_nouns_names_and_numbers(sequences, text, span, rule, fix):
+    assert found(sequences, text) == [(span, rule, fix)]
+
+
+@pytest.mark.parametrize("text", [
+    "Attribuer à ce plaid un un.", "Nous nous occupons de tout, vous vous reposez.",
+    "Je n’arrive pas à trouver de plaid, je cherche de l’aide.", "Je n’ai plus de tasses en grès.",
+    "Un délai estimé de livraison, la liste de boutiques à Lyon.", "Un cadeau à Mike Harding.",
+    "Ce n’est pas Paul Martin qui a commandé.", "Une table for 5 à Lyon, Beyond the Valley of 1984.",
+])
+def test_more_french_as_written_passes(sequences, text):
     assert found(sequences, text) == []
 
 
