@@ -75,6 +75,8 @@ LOCUTIONS = (
     # « une table par 7 personnes »: a table, a room, a meal is « pour » its guests (« par personne » is a rate).
     (re.compile(r"(?i)\b(par)[\s\u00a0]+(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|vingt)"
                 r"[\s\u00a0]+(?:personnes|convives|invités|adultes)\b"), "pour"),
+    (re.compile(r"(?i)\btables?[\s\u00a0]+(par)[\s\u00a0]+(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|"
+                r"douze|vingt)\b(?![\s\u00a0]*(?:€|euros?|personnes|convives|invités|adultes))"), "pour"),
     (re.compile(r"(?i)\b(sous)[\s\u00a0]+(?:la|ma|ta|sa|votre|notre|leur|cette|une)[\s\u00a0]+liste\b"), "sur"),
     (re.compile(r"(?i)\b(ou)[\s\u00a0]+demie?\b"), "et"),  # « 2 heures ou demie »: « et demie »
     # « à 11 heures au soir », « 5 heures de matin »: the hour of the morning or evening is « du ».

@@ -8,7 +8,8 @@ one (``dites-le-nous``) when every part is. A French text may quote English
 (a song, a product, "click and collect"): an English word is accepted there
 when it stands in an English phrase — next to another word only the English
 dictionary knows, or inside a capitalised title (« Chips and Salsa ») — so a
-lone "sue" for "sur" is still caught. A product's spelling (« iTunes »,
+lone "sue" for "sur" is still caught, and so is a French word typed without
+its accents after a French one (« l’émission de television Late Night »). A product's spelling (« iTunes »,
 « eBay ») and a known word behind a French prefix (« microalbum ») are words.
 
 Words the caller protects (the brand's, the fan's first name) and protected
@@ -35,6 +36,10 @@ WORD = re.compile(r"(?<![\w])[^\W\d_]+(?:[’'\-][^\W\d_]+)*(?![\w])")
 _ELISION = re.compile(r"(?i)^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)[’']")
 # A brand's spelling: a lower-case head and a capital inside (« iTunes », « eBay », « iPhone »).
 _CAMEL_CASE = re.compile(r"^[a-z]{1,2}[A-Z][a-z]+(?:[A-Z][a-z]*)*$")
+# French grammar words after which a word is French, not quoted English (« l’émission de television »).
+_FRENCH_GRAMMAR_WORDS = frozenset({"de", "du", "des", "le", "la", "les", "un", "une", "au", "aux", "en", "à", "pour",
+                                   "sur", "dans", "par", "et", "mon", "ma", "mes", "ton", "ta", "son", "sa", "ses",
+                                   "notre", "votre", "nos", "vos", "ce", "cet", "cette", "ces", "très", "plus"})
 # French prefixes that make new words of known ones (« microalbum », « multiprise »).
 PREFIXES = ("micro", "mini", "maxi", "méga", "multi", "super", "hyper", "ultra", "anti", "auto", "néo", "semi")
 
@@ -124,12 +129,23 @@ class HunspellBackend:
             tokens.append((start, end, word, known, not known and self.english(word)))
         issues = []
         for index, (start, end, word, known, english) in enumerate(tokens):
-            if known or (english and self._in_english_phrase(tokens, index, text)):
+            if known or (english and self._in_english_phrase(tokens, index, text) and
+                         not self._unaccented(tokens, index)):
                 continue
             suggestions = rank(word, self.suggest(word))
             issues.append(Issue(start, end, word, say("spelling", self.language, word=word), tuple(suggestions),
                                 "spelling", self.name, messages=translations("spelling", word=word)))
         return issues
+
+    def _unaccented(self, tokens: list, index: int) -> bool:
+        """« l’émission de television Late Night »: a lower-case word that is French once its accents are
+        restored, after a French grammar word, is French typed without them, not quoted English."""
+        word = tokens[index][2]
+        if not word.islower() or index == 0:
+            return False
+        previous = tokens[index - 1]
+        return previous[2].lower() in _FRENCH_GRAMMAR_WORDS and \
+            any(self._dict.check(w) for w in accent_variants(word) if w != word)
 
     @staticmethod
     def _in_english_phrase(tokens: list, index: int, text: str = "") -> bool:

@@ -85,6 +85,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "decade": {"fr": "Une décennie s’écrit « {fix} années… »", "en": "A decade is written “{fix} années…”"},
     "title_article": {"fr": "Devant l’article d’un titre anglais, on écrit « {fix} »",
                       "en": "Before an English title's article, French writes “{fix}”"},
+    "contraction": {"fr": "Article contracté : « {fix} »", "en": "Contracted article: “{fix}”"},
+    "one_name": {"fr": "Devant « {name} », un seul nom : « au »", "en": "Before one name, “{name}”: “au”"},
     "repeated": {"fr": "« {word} » écrit deux fois", "en": "“{word}” written twice"},
     "verb_after_determiner": {"fr": "Après « {determiner} », un nom est attendu ; « {word} » est un verbe",
                               "en": "After “{determiner}” a noun is due; “{word}” is a verb"},

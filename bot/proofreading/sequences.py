@@ -33,6 +33,11 @@
   novembre » (« en janvier et février » stands);
 * **a contracted article before an English title's article** — « l’horaire
   du The Comedian »: « de The Comedian », « à The Bar »;
+* **an article not contracted** — « donner 4 points à le bien commun »: « au »,
+  « du », « aux », « des » (« le », « les » before a verb are pronouns: « à le
+  faire »);
+* **« aux » before one name** — « Monty Python Live aux Hollywood Bowl »: « au »
+  (a plural name, « aux États-Unis », « aux Beatles », keeps it);
 * **a grammar word typed twice** — « à À Twist in the Tale »;
 * **a verb where a determiner wants its noun** — « Donner une nota de 2 »:
   « nota » is only the verb *noter*; the dictionary's nouns near it are
@@ -104,6 +109,10 @@ WORKS = frozenset({"chanson", "musique", "mouvement", "morceau", "album", "micro
 _ENGLISH_BESIDE_NUMBER = {"our": "pour", "in": "en", "at": "à"}
 _TITLE_ARTICLE = re.compile(r"(?<![\w’'-])(du|au|des|aux)[\s\u00a0]+(?=(?:The|An)[\s\u00a0]+[A-Z])")
 _UNCONTRACTED = {"du": "de", "des": "de", "au": "à", "aux": "à"}
+_CONTRACTED = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du", ("de", "les"): "des"}
+# « aux Hollywood Bowl »: « aux » before a run of capitalised words none of which is plural.
+_NAME_RUN = r"[A-Z][\w.&’'-]*(?:[\s\u00a0]+(?:[A-Z][\w.&’'-]*|\d+))*"
+_AUX_ONE_NAME = re.compile(rf"(?<![\w’'-])(aux)[\s\u00a0]+(?={_NAME_RUN}(?:[\s\u00a0]+[^A-Z\d\s]|[\s\u00a0]*$))")
 _NEGATION = re.compile(r"(?i)\b(?:pas|plus|jamais|point|guère|rien|aucun|aucune|sans)\b")
 _QUANTITY_WORDS = frozenset({"pas", "plus", "jamais", "peu", "beaucoup", "trop", "combien", "moins", "assez",
                              "tant", "autant", "nombre", "plein"})
@@ -230,6 +239,9 @@ class SequenceRules:
         before = words[index - 2][2] if index > 1 else ""
         f_start, f_end, after = words[index + 1]
         then = words[index + 2][2] if index + 2 < len(words) else ""
+        if (lower, after) in _CONTRACTED and then.islower() and self._tags(then) and not self._verb(then):
+            fix = _CONTRACTED[lower, after]
+            return self._issue(start, f_end, text[start:f_end], "contraction", (fix,), fix=fix)
         if lower == after.lower() and lower in _NOT_TWICE and not text[end:f_start].strip():
             return self._issue(start, f_end, text[start:f_end], "repeated", (token,), word=lower)
         if lower in _NOUN_DUE and after.islower() and len(after) > 2 and self._conjugated_only(after):
@@ -282,6 +294,10 @@ class SequenceRules:
             word = match.group(1)
             fixes = ("des", "les") if word[:1].islower() else ("Des", "Les")
             issues.append(self._issue(match.start(1), match.end(1), word, "decade", fixes, fix=fixes[0]))
+        for match in _AUX_ONE_NAME.finditer(text):
+            name = re.match(_NAME_RUN, text[match.end():]).group(0).split()
+            if not any(w[-1:] in ("s", "x") for w in name):
+                issues.append(self._issue(match.start(1), match.end(1), "aux", "one_name", ("au",), name=" ".join(name)))
         for match in _TITLE_ARTICLE.finditer(text):
             word = match.group(1)
             fix = _UNCONTRACTED[word]

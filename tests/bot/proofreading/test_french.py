@@ -53,6 +53,7 @@ def test_names_built_on_common_nouns(rules):
     ("Une tasse à fruit de mer.", "fruit", "fruits"),
     ("Une boutique dans des environs de Lyon ?", "des", "les"),
     ("Une table par 7 personnes ce soir.", "par", "pour"), ("Ajoutez ce plaid sous ma liste.", "sous", "sur"),
+    ("J’ai besoin d’une table par 4.", "par", "pour"),
 ])
 def test_set_phrases(rules, text, word, fix):
     assert found(rules, text) == [(word, "locution", fix)]
@@ -61,7 +62,7 @@ def test_set_phrases(rules, text, word, fix):
 @pytest.mark.parametrize("text", [
     "Un court métrage, à court terme, en cours.", "À partir de lundi, une partie de la gamme.",
     "À proximité de la gare.", "Des fruits de mer.", "Dans les environs de Lyon, des environs calmes.",
-    "Le menu est à 30 € par personne, une table pour 7 personnes.",
+    "Le menu est à 30 € par personne, une table pour 7 personnes, 2 tables par 10 €.",
 ])
 def test_set_phrases_as_written_pass(rules, text):
     assert found(rules, text) == []

@@ -36,6 +36,12 @@ def test_quoted_english_phrase_passes_but_a_lone_english_word_does_not(french):
     assert issue.word == "tomorrow"
 
 
+def test_a_french_word_without_its_accents_is_no_quoted_english(french):
+    [issue] = french.check_sync("Regardez l’émission de television Late Night ce soir.")
+    assert (issue.word, issue.suggestions[0]) == ("television", "télévision")
+    assert french.check_sync("Regardez Late Night Television ce soir.") == []
+
+
 def test_skip_callback_protects_words(french):
     text = "Merci Kévinou pour votre mesage."
     assert [i.word for i in french.check_sync(text)] == ["Kévinou", "mesage"]

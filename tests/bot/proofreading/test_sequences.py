@@ -100,6 +100,8 @@ def test_french_as_written_passes(sequences, text):
     ("Ajouter cette tasse pas Paul Martin à ma commande.", "pas", "pas_for_par", "par"),
     ("Une table à Lyon our 10 heures.", "our", "english_word", "pour"),
     ("Une table pour 4 in Oklahoma.", "in", "english_word", "en"),
+    ("Donnez 4 points à le service client.", "à le", "contraction", "au"),
+    ("Une tasse aux Hollywood Bowl.", "aux", "one_name", "au"),
 ])
 def test_words_beside_nouns_names_and_numbers(sequences, text, span, rule, fix):
     assert found(sequences, text) == [(span, rule, fix)]
@@ -110,6 +112,8 @@ def test_words_beside_nouns_names_and_numbers(sequences, text, span, rule, fix):
     "Je n’arrive pas à trouver de plaid, je cherche de l’aide.", "Je n’ai plus de tasses en grès.",
     "Un délai estimé de livraison, la liste de boutiques à Lyon.", "Un cadeau à Mike Harding.",
     "Ce n’est pas Paul Martin qui a commandé.", "Une table for 5 à Lyon, Beyond the Valley of 1984.",
+    "Je tiens à le faire, je refuse de les payer.", "Livrez-vous aux États-Unis, aux Beatles, aux Top 100 Tracks ?",
+    "Nous livrons aux 3 boutiques de Lyon.",
 ])
 def test_more_french_as_written_passes(sequences, text):
     assert found(sequences, text) == []
