@@ -5,7 +5,9 @@
   Grammalecte leaves many of these alone when the noun is also a verb form
   (« restaurant », a participle); here the noun readings are compared, and a
   determiner that can also be a pronoun (« le », « la », « les ») is only
-  judged before a word that cannot be a verb.
+  judged before a word that cannot be a verb. A compound or a prefixed word
+  the lexicon does not know takes its head's gender (« une café-bar »,
+  « une microalbum »).
 * **number and noun** — « 5 personne », « dans 15 seconde », « quatre
   étoile »: after a whole number from 2 to 999 (years and dates excepted) or
   a number written in words, a noun is plural; after 1, 0 or « zéro »,
@@ -27,7 +29,7 @@ import re
 from collections.abc import Callable
 
 from bot.proofreading.base import Issue
-from bot.proofreading.hunspell import WORD
+from bot.proofreading.hunspell import PREFIXES, WORD
 from bot.proofreading.messages import say, translations
 
 # Determiner families: masculine singular, feminine singular, masculine plural, feminine plural.
@@ -53,6 +55,21 @@ _DAY_OF = re.compile(rf"(?i)\b(de)[\s\u00a0]+(?={_DAY}[\s\u00a0]+{_MONTH}\b)")
 _YEAR_ARTICLE = re.compile(r"(?i)\b(du|des)[\s\u00a0]+(?=(?:1[5-9]|20)\d\d[\s\u00a0]*"
                            r"(?:$|[.,;:!?)»]|(?:à|au|aux|sur|de|d’|d\'|en|dans|par|et|ou|s’il)\b))")
 _DATE_BEFORE = re.compile(r"(?i)\b(?:le|du|au|dès le|depuis le)[\s\u00a0]+\d{1,3}[\s\u00a0\u202f]+$")
+
+
+# Words that, before a hyphen, qualify the noun after them (« demi-heure », « arrière-boutique »).
+_JOINED_PREFIXES = frozenset({"demi", "semi", "vice", "ex", "non", "sous", "sur", "après", "avant", "arrière",
+                              "grand", "grande", "mi", "pseudo", "quasi", "contre", "entre", "haut", "basse", "bas"})
+
+
+def _head(word: str) -> str | None:
+    """The word a compound or a prefixed word takes its gender from: « café » of « café-bar », « album » of
+    « microalbum », « jupe » of « mini-jupe »."""
+    if "-" in word:
+        parts = word.split("-")
+        return parts[-1] if parts[0] in PREFIXES or parts[0] in _JOINED_PREFIXES else parts[0]
+    prefix = next((p for p in PREFIXES if word.startswith(p) and len(word) > len(p) + 2), None)
+    return word[len(prefix):] if prefix else None
 
 
 def readings(morphs: list[str], prefix: str) -> list[list[str]]:
@@ -106,7 +123,7 @@ class Agreement:
                 if issue is not None:
                     issues.append(issue)
                 continue
-            if not word[:1].islower() or "-" in word:
+            if not word[:1].islower() or "-" in word and self._morph(word):
                 continue
             issue = self._participle(text, tokens, index)
             if issue is not None:
@@ -251,7 +268,13 @@ class Agreement:
                      self.name, translations("before_name", **fields))
 
     def _nouns(self, word: str) -> list[tuple[str, str]]:
-        return [gender_number(p) for p in readings(self._morph(word), ":N")]
+        """The gender and number of ``word`` as a noun; a compound or a prefixed word the lexicon does not know
+        takes its head's (« café-bar » as « café », « microalbum » as « album »)."""
+        found = readings(self._morph(word), ":N")
+        if not found and not self._morph(word):
+            head = _head(word)
+            found = readings(self._morph(head), ":N") if head else []
+        return [gender_number(p) for p in found]
 
     def _determiner(self, text: str, previous, current, nouns, before: str | None = None) -> Issue | None:
         d_start, _, determiner = previous

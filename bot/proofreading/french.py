@@ -28,7 +28,8 @@ Each word is a correct word; it is wrong where it stands:
   phrases whose words exist but not in that form (« à partie de », « en court
   de livraison », « à proximités », « fruit de mer », « dans des environs »,
   « 2 heures ou demie », « 11 heures au soir », « 8 heures le soir », « une
-  table par 7 personnes », « sous ma liste », « ajouter… de ma liste »), and compound nouns joined by « de » (« liste en
+  table par 7 personnes », « sous ma liste », « ajouter… de ma liste »,
+  « quelque chose de genre »), and compound nouns joined by « de » (« liste en
   lecture », « numéro à commande »);
 * **a letter on its own** (« trouver e spectacle », « maintenant n Caroline »):
   a word cut short, with the grammar words it may be cut from, the likeliest
@@ -78,6 +79,7 @@ LOCUTIONS = (
     (re.compile(r"(?i)\btables?[\s\u00a0]+(par)[\s\u00a0]+(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|"
                 r"douze|vingt)\b(?![\s\u00a0]*(?:€|euros?|personnes|convives|invités|adultes))"), "pour"),
     (re.compile(r"(?i)\b(sous)[\s\u00a0]+(?:la|ma|ta|sa|votre|notre|leur|cette|une)[\s\u00a0]+liste\b"), "sur"),
+    (re.compile(r"(?i)\bquelque[\s\u00a0]+chose[\s\u00a0]+(de)[\s\u00a0]+genre\b"), "du"),  # « …du genre »
     # « Ajouter ce plaid de ma liste »: one adds « à » a list (and removes « de » it).
     (re.compile(r"(?i)\bajout\w*\b[^.!?;,\n]*?[\s\u00a0](de)[\s\u00a0]+(?:la|ma|ta|sa|votre|notre|leur|cette)"
                 r"[\s\u00a0]+liste\b"), "à"),

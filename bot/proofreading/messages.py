@@ -87,6 +87,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                       "en": "Before an English title's article, French writes “{fix}”"},
     "contraction": {"fr": "Article contracté : « {fix} »", "en": "Contracted article: “{fix}”"},
     "name_number": {"fr": "Devant « {name} » : « {fix} »", "en": "Before “{name}”, French writes “{fix}”"},
+    "book_title": {"fr": "Devant un titre, le livre : « le livre »", "en": "Before a title, the book: “le livre”"},
     "plural_name": {"fr": "Après un nom au pluriel, l’adjectif s’accorde : « {word}s »",
                     "en": "After a plural name, the adjective takes the plural: “{word}s”"},
     "repeated": {"fr": "« {word} » écrit deux fois", "en": "“{word}” written twice"},

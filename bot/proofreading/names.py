@@ -17,6 +17,8 @@ whether it is plural:
   album or a book is « de » its author;
 * **« pas » between a noun and a name** — « cette piste pas Paul McGuigan »:
   « par »;
+* **« la livre » before a title** — « chercher la livre Deux têtes folles »:
+  the book, « le livre »;
 * **an adjective after a plural name** — « les Îles Vierges américaine »: it
   takes the name's plural (« américaines »).
 
@@ -40,6 +42,8 @@ NAME_RUN = rf"{_NAME_WORD}(?:[\s\u00a0]+(?:{_NAME_WORD}|\d+))*"
 _ARTICLE_BEFORE_NAME = re.compile(r"(?<![\w’'-])(aux|des|au)[\s\u00a0]+(?=[A-ZÀ-ÖØ-Þ])")
 _TITLE_ARTICLE = re.compile(r"(?<![\w’'-])(du|au|des|aux)[\s\u00a0]+(?=(?:The|An)[\s\u00a0]+[A-Z])")
 _UNCONTRACTED = {"du": "de", "des": "de", "au": "à", "aux": "à"}
+# « chercher la livre Deux têtes folles »: before a title, « livre » is the book (« le »), not the pound.
+_BOOK_TITLE = re.compile(r"(?<![\w’'-])(la)[\s\u00a0]+livre[\s\u00a0]+(?=[A-ZÀ-ÖØ-Þ])(?!Sterling)")
 _PLURAL_NAME_ADJECTIVE = re.compile(r"(?<![\w’'-])les[\s\u00a0]+[A-ZÀ-ÖØ-Þ][^\W\d_]*s[\s\u00a0]+"
                                     r"[A-ZÀ-ÖØ-Þ][^\W\d_]*s[\s\u00a0]+([a-zàâéèêëîïôûùüç][^\W\d_]+)\b")
 # Words naming a work (a song, an album, a book): « de » its author, never « à ».
@@ -98,6 +102,8 @@ class NameRules:
                 continue
             issues.append(self._issue(match.start(1), match.end(1), article, "name_number", (fix,), fix=fix,
                                       name=" ".join(name)))
+        for match in _BOOK_TITLE.finditer(text):
+            issues.append(self._issue(match.start(1), match.end(1), "la", "book_title", ("le",)))
         for match in _TITLE_ARTICLE.finditer(text):
             article = match.group(1)
             fix = _UNCONTRACTED[article]

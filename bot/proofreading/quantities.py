@@ -19,7 +19,7 @@
   mélodie la près récente », « la plu proche »: after an article and before
   an adjective, the superlative's « plus »; and after its noun the
   superlative takes the article (« le cinéma ce plus proche », « au cinéma de
-  plus proche » → « le »).
+  plus proche » → « le »), the noun's (« au cinéma la plus proche » → « le »).
 
 Word classes come from Grammalecte's lexicon, as for :mod:`bot.proofreading.french`.
 """
@@ -64,6 +64,10 @@ _SCORE_ARTICLE = re.compile(rf"(?i)(?<![\w’'-])(des){_SPACE}(?=\d+{_SPACE}?(?:
 _OF_MORE = re.compile(rf"(?i)(?<![\w’'-])(?:le|la|les|l[’']|au|aux|du|un|une){_SPACE}?([^\W\d_]+){_SPACE}(de)"
                       rf"{_SPACE}plus{_SPACE}([^\W\d_]+)")
 # « le cinéma ce plus proche »: after its noun, a superlative takes the article, not « ce ».
+# « au cinéma la plus proche »: a superlative after its noun takes the noun's article (« le plus proche »); a
+# noun that completes another (« la salle de cinéma la plus proche ») is not judged.
+_SUPERLATIVE_ARTICLE = re.compile(rf"(?i)(?<![\w’'-])(\w+){_SPACE}([^\W\d_]+){_SPACE}(le|la|les){_SPACE}"
+                                  rf"(?:plus|plu|moins){_SPACE}([^\W\d_]+)")
 _DEMONSTRATIVE = re.compile(rf"(?i)(?<![\w’'-])([^\W\d_]+){_SPACE}(ce|cet|cette|ces){_SPACE}(?:plus|moins)"
                             rf"{_SPACE}([^\W\d_]+)(?:{_SPACE}([^\W\d_]+))?")
 
@@ -129,6 +133,17 @@ class QuantityRules:
             fix = "les" if any(":p" in t for t in nouns) else "la" if all(":f" in t for t in nouns) else "le"
             found.append((match.start(2), match.end(2), fix, "superlative",
                           {"word": match.group(2), "adjective": match.group(3)}))
+        for match in _SUPERLATIVE_ARTICLE.finditer(text):
+            opener, noun, article, adjective = (match.group(i) for i in range(1, 5))
+            nouns = self._tags(noun)
+            if opener.lower() in ("de", "d", "des", "du") or not nouns or \
+                    not all(t.startswith(":N") for t in nouns) or not self._adjective(adjective):
+                continue
+            fix = "les" if all(":p" in t for t in nouns) else "la" if all(":f" in t for t in nouns) else \
+                "le" if all(":m" in t for t in nouns) else None
+            if fix is None or fix == article.lower() or ":i" in "".join(nouns) or ":e" in "".join(nouns):
+                continue
+            found.append((match.start(3), match.end(3), fix, "superlative", {"word": article, "adjective": adjective}))
         for match in _DEMONSTRATIVE.finditer(text):
             noun, word, adjective = match.group(1), match.group(2), match.group(3)
             nouns = self._tags(noun)

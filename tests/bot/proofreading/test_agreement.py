@@ -20,6 +20,8 @@ def found(agreement, text):
     ("Les heures du films.", "du films", "des films"),
     ("Ajoutez le chanson.", "le chanson", "la chanson"),
     ("Ma atelier est fermé.", "Ma atelier", "Mon atelier"),
+    ("Une table dans une café-bar.", "une café-bar", "un café-bar"),
+    ("Écoutez une microalbum.", "une microalbum", "un microalbum"),
 ])
 def test_determiner_disagrees(agreement, text, span, fix):
     assert found(agreement, text) == [(span, (fix,))]
@@ -32,6 +34,7 @@ def test_plural_after_a_number(agreement):
 @pytest.mark.parametrize("text", [
     "Toutes nos boutiques vous accueillent.", "Livré le 25 décembre, en 3 à 5 jours, à 10 h.",
     "Je la titre ainsi.", "Un seul code par commande, 1 article.", "Nos boutiques ouvrent en 2024 aussi.",
+    "Une mini-jupe, une demi-heure, un café-bar, une arrière-cuisine, un microalbum, une multiprise.",
 ])
 def test_correct_french_passes(agreement, text):
     assert found(agreement, text) == []

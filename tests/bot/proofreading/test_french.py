@@ -54,6 +54,7 @@ def test_names_built_on_common_nouns(rules):
     ("Une boutique dans des environs de Lyon ?", "des", "les"),
     ("Une table par 7 personnes ce soir.", "par", "pour"), ("Ajoutez ce plaid sous ma liste.", "sous", "sur"),
     ("J’ai besoin d’une table par 4.", "par", "pour"),
+    ("Vous avez quelque chose de genre bohème ?", "de", "du"), ("Ajoutez ce plaid de ma liste.", "de", "à"),
 ])
 def test_set_phrases(rules, text, word, fix):
     assert found(rules, text) == [(word, "locution", fix)]
@@ -63,6 +64,7 @@ def test_set_phrases(rules, text, word, fix):
     "Un court métrage, à court terme, en cours.", "À partir de lundi, une partie de la gamme.",
     "À proximité de la gare.", "Des fruits de mer.", "Dans les environs de Lyon, des environs calmes.",
     "Le menu est à 30 € par personne, une table pour 7 personnes, 2 tables par 10 €.",
+    "Retirez ce plaid de ma liste, ajoutez-le à ma liste ; quelque chose de gentil.",
 ])
 def test_set_phrases_as_written_pass(rules, text):
     assert found(rules, text) == []

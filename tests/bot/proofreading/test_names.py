@@ -25,6 +25,7 @@ def found(names, text):
     ("Écouter un album à Mike Harding.", "à", "work_of", "de"),
     ("Ajouter cette tasse pas Paul Martin à ma commande.", "pas", "pas_for_par", "par"),
     ("Livrez-vous dans les Îles Vierges américaine ?", "américaine", "plural_name", "américaines"),
+    ("Pouvez-vous chercher la livre Deux têtes folles ?", "la", "book_title", "le"),
 ])
 def test_an_article_or_a_preposition_around_a_name(names, text, word, rule, fix):
     assert found(names, text) == [(word, rule, fix)]
@@ -36,7 +37,7 @@ def test_an_article_or_a_preposition_around_a_name(names, text, word, rule, fix)
     "Est-ce que j’ai cumulé des RTT ? Un voyage au Texas, au Kansas, au Royaume-Uni.",
     "La liste de boutiques à Lyon, un cadeau à Mike Harding, ce n’est pas Paul Martin qui a commandé.",
     "Les Îles Vierges américaines, les Rolling Stones anglais.",
-    "Une chanson des The Beatles est une chanson de The Beatles.",
+    "Une chanson des The Beatles est une chanson de The Beatles.", "Une livre de pommes, la livre Sterling.",
 ])
 def test_names_in_their_article_pass(names, text):
     assert [f for f in found(names, text) if f[1] != "title_article"] == []

@@ -53,6 +53,11 @@ def test_a_superlative_after_its_noun_is_not_de(rules):
     assert found(rules, "Rien de plus proche, un bol de plus.") == []
 
 
+def test_a_superlative_after_its_noun_takes_the_nouns_article(rules):
+    assert found(rules, "Quelle est la boutique le plus proche ?") == [("le", "superlative", "la")]
+    assert found(rules, "La salle de cinéma la plus proche, le magasin le plus proche, les bols les plus grands.") == []
+
+
 def test_a_scores_article_is_de(rules):
     assert found(rules, "Donner une note des 1 sur 6 au service.") == [("des", "score_article", "de")]
     assert found(rules, "Donner une note de 1 sur 6 au service, et les 2 sur 6 au reste.") == []
@@ -66,7 +71,7 @@ def test_a_number_alone_is_masculine(rules):
 
 @pytest.mark.parametrize("text,word", [
     ("Trouver le cinéma le près proche.", "près"), ("Jouer la mélodie la près récente.", "près"),
-    ("Au cinéma la plu proche.", "plu"),
+    ("À la boutique la plu proche.", "plu"),
 ])
 def test_plus_before_an_adjective(rules, text, word):
     assert found(rules, text) == [(word, "degree", "plus")]
