@@ -4,15 +4,16 @@ A name or a title (a run of capitalised words: « Hollywood Bowl », « Top 100
 Alternative Tracks », « The Comedian ») is read as a whole; its last word says
 whether it is plural:
 
-* **« aux » before one name** — « Monty Python Live aux Hollywood Bowl »: « au »;
-  **« des » before one name** — « l’État des Washington », « à l’aide des
-  Fink »: « de » (a plural name, « aux États-Unis », « des Beatles », « des
-  Hauts-de-France », and an acronym on its own, « des RTT », keep them);
+* **« aux » or « des » before one name of several words** — « Monty Python
+  Live aux Hollywood Bowl », « l’horaire des Cheers Bar »: « au », « de » (a
+  plural name, « aux États-Unis », « des Beatles », « des Hauts-de-France »,
+  acronyms and words in capitals, « des RTT », and a family's name, « chez
+  les Dupont », « la conférence des Nobel », keep them);
 * **« au » before an English plural** — « au Top 100 Alternative Tracks »: « aux »;
 * **a contracted article before an English title's article** — « l’horaire
   du The Comedian »: « de The Comedian », « à The Bar »;
-* **« de » before a plural noun and the name it bears** — « l’horaire de
-  cinémas Star »: the named ones, « des cinémas Star »;
+* **« de » before places and the name they bear** — « l’horaire de cinémas
+  Star »: the named ones, « des cinémas Star »;
 * **a work « à » a person** — « un microalbum à Mike Harding »: a song, an
   album or a book is « de » its author;
 * **« pas » between a noun and a name** — « cette piste pas Paul McGuigan »:
@@ -50,6 +51,9 @@ _PLURAL_NAME_ADJECTIVE = re.compile(r"(?<![\w’'-])les[\s\u00a0]+[A-ZÀ-ÖØ-Þ
 WORKS = frozenset({"chanson", "musique", "mouvement", "morceau", "album", "microalbum", "piste", "mélodie", "film",
                    "livre", "roman", "œuvre", "émission", "série", "tableau", "photographie", "disque", "concerto",
                    "symphonie", "chant", "titre", "single"})
+# Places that bear a name (« les cinémas Star », « les boutiques Brindille »).
+_PLACES = frozenset({"cinémas", "boutiques", "magasins", "restaurants", "hôtels", "salles", "théâtres", "musées",
+                     "cafés", "bars", "librairies", "parcs", "jardins", "gares", "galeries", "ateliers", "cliniques"})
 _QUANTITY_WORDS = frozenset({"pas", "plus", "jamais", "peu", "beaucoup", "trop", "combien", "moins", "assez",
                              "tant", "autant", "nombre", "plein"})
 _PHRASE_OPENERS = frozenset({"un", "une", "l'", "le", "la", "ce", "cet", "cette", "mon", "ma", "ton", "ta", "son",
@@ -66,10 +70,6 @@ class NameRules:
 
     def _tags(self, word: str) -> list[str]:
         return [m.split("/", 2)[1] for m in self._morph(word) if m.count("/") >= 2]
-
-    def _plural_noun(self, word: str) -> bool:
-        tags = self._tags(word)
-        return bool(tags) and all(":N" in t and ":p" in t and ":A" not in t for t in tags)
 
     def _first_name(self, word: str) -> bool:
         return any(":M1" in t for t in self._tags(word))
@@ -92,9 +92,10 @@ class NameRules:
             article = match.group(1)
             name = re.match(NAME_RUN, text[match.end():]).group(0).split()
             plural = any(part[-1:] in ("s", "x") for w in name for part in re.split(r"[-’']", w))
-            if len(name) == 1 and name[0].isupper():
-                continue  # an acronym on its own (« des RTT »): its number is not written
-            if article in ("aux", "des") and not plural and not _TITLE_ARTICLE.match(text, match.start()):
+            if all(w.isupper() for w in name):
+                continue  # an acronym (« des RTT ») or words in capitals (« des FOURNITURES »): no number written
+            if article in ("aux", "des") and not plural and len(name) > 1 and \
+                    not _TITLE_ARTICLE.match(text, match.start()):
                 fix = "au" if article == "aux" else "de"
             elif article == "au" and len(name) > 1 and self._english_plural(name[-1]):
                 fix = "aux"
@@ -121,8 +122,7 @@ class NameRules:
             previous, after = words[index - 1][2], words[index + 1][2]
             before = words[index - 2][2] if index > 1 else ""
             then = words[index + 2][2] if index + 2 < len(words) else ""
-            if token == "de" and after.islower() and then[:1].isupper() and self._plural_noun(after) and \
-                    previous.lower() not in _QUANTITY_WORDS:
+            if token == "de" and after in _PLACES and then[:1].isupper() and previous.lower() not in _QUANTITY_WORDS:
                 issues.append(self._issue(start, end, token, "named_plural", ("des",), noun=f"{after} {then}"))
             elif token == "à" and previous.lower() in WORKS and self._first_name(after) and then[:1].isupper():
                 issues.append(self._issue(start, end, token, "work_of", ("de",), work=previous))

@@ -15,7 +15,8 @@
   governs, French writes « des »;
 * **« de » before a plural noun after a verb that takes its object directly**
   — « Trouver de films », « Écoutons de trucs »: « des » (« de » stays after a
-  negation, « pas de films », and before an adjective, « de bonnes chansons »;
+  negation, « pas de films », « sans faire de problèmes », and before an
+  adjective, « de bonnes chansons »;
   verbs built with « de », « changer de », « jouer de », are not judged);
 * **a decade's article** — « Chansons ses années 1990 », « de années 1950 »:
   « des années 1990 », « les années 1990 »;
@@ -38,9 +39,6 @@
 * **a verb where a determiner wants its noun** — « Donner une nota de 2 »:
   « nota » is only the verb *noter*; the dictionary's nouns near it are
   suggested (« note »);
-* **« de » before the object of a verb that takes it directly** — « Souhaite
-  trouver de film »: « le film », « un film » (after a negation, « pas de
-  film », it stands);
 * **an English word beside a number** — « Cowansburg our 10 heures », « pour 4
   in Oklahoma »: the French word it stands for (« pour », « en »).
 
@@ -57,7 +55,7 @@ from collections.abc import Callable
 
 from bot.proofreading.base import Issue
 from bot.proofreading.messages import say, translations
-from bot.proofreading.ngrams import french_model, number_word, tokens
+from bot.proofreading.ngrams import french_model, number_word, one_letter_away, tokens
 
 _ELIDED = {"de": "d", "le": "l", "la": "l", "je": "j", "me": "m", "te": "t", "se": "s", "ne": "n", "que": "qu"}
 _VOWEL = re.compile(r"[aeiouéèêëâàîïôöûùüœæ]")
@@ -67,15 +65,16 @@ _NO_ELISION = frozenset({"onze", "onzième", "oui", "ouate", "ouistiti", "uhlan"
 # Determiners after which a noun (or its adjective) is due, never a preposition or a conjunction.
 _DETERMINERS = frozenset({"le", "la", "les", "des", "du", "au", "aux", "cet", "cette", "ces", "mon", "ma", "mes",
                           "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos", "leurs"})
-# (« sans » is left: « les sans papiers », « le sans contact ».)
-_NOT_AFTER_DETERMINER = frozenset({"à", "de", "sur", "pour", "par", "dans", "en", "avec", "sous", "chez", "vers",
-                                   "et", "ou", "le", "la", "les", "un", "une", "des", "du", "au", "aux"})
+# (Prepositions that are nouns too are left: « des vers », « des sous », « le pour et le contre », « les sans
+# papiers »; and « la une » of a newspaper.)
+_NOT_AFTER_DETERMINER = frozenset({"à", "de", "sur", "dans", "en", "avec", "chez", "et", "ou", "le", "la", "les",
+                                   "un", "des", "du", "au", "aux"})
+_AVOIR = frozenset({"ai", "as", "a", "avons", "avez", "ont", "avoir", "aurait", "aurais", "aurai"})
 # After these « son » is the noun (« une piste de son », « le son du film »).
 _BEFORE_SOUND = frozenset({"de", "du", "le", "un", "ce", "mon", "ton", "son", "au", "notre", "votre", "leur"})
 # Determiners that open a noun phrase « les » cannot follow (« un horaire les séances »).
 _PHRASE_OPENERS = frozenset({"un", "une", "l'", "le", "la", "ce", "cet", "cette", "mon", "ma", "ton", "ta", "son",
                              "sa", "notre", "votre", "leur"})
-_NEGATIONS = frozenset({"pas", "plus", "jamais", "point", "guère"})
 _DECADE_ARTICLE = re.compile(r"(?i)(?<![\w’'-])(ses|ces|mes|tes|nos|vos|leurs|sa|ma|ta|de|le|la)[\s\u00a0]+"
                              r"(?=années[\s\u00a0]+(?:19|20)?\d0\b)")
 _MONTHS = frozenset("janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split())
@@ -95,7 +94,8 @@ _NOUN_DUE = frozenset({"un", "une", "des", "du", "au", "aux", "mon", "ma", "mes"
 # English words typed beside a number where French has a preposition: (word, the French word).
 _ENGLISH_BESIDE_NUMBER = {"our": "pour", "in": "en", "at": "à"}
 _CONTRACTED = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du", ("de", "les"): "des"}
-_NEGATION = re.compile(r"(?i)\b(?:pas|plus|jamais|point|guère|rien|aucun|aucune|sans)\b")
+# « pas de films », « sans faire de problèmes »: after these, « de » is the negation's.
+_NEGATION = re.compile(r"(?i)\b(?:pas|plus|jamais|point|guère|rien|aucun|aucune|sans|ni)\b")
 _QUANTITY_WORDS = frozenset({"pas", "plus", "jamais", "peu", "beaucoup", "trop", "combien", "moins", "assez",
                              "tant", "autant", "nombre", "plein"})
 
@@ -145,10 +145,6 @@ class SequenceRules:
     def _verb(self, word: str) -> bool:
         return any(t.startswith(":V") for t in self._tags(word))
 
-    def _singular_noun(self, word: str) -> bool:
-        tags = self._tags(word)
-        return bool(tags) and all(":N" in t and ":p" not in t and ":A" not in t for t in tags)
-
     def check_sync(self, text: str, *, skip: Callable[[int, int, str], bool] | None = None) -> list[Issue]:
         words = list(tokens(text))
         issues = self._patterns(text)
@@ -172,13 +168,16 @@ class SequenceRules:
                     not (lower in ("le", "la", "les") and after.lower() in ("le", "la", "les")) and \
                     not (lower == "son" and previous.lower() in _BEFORE_SOUND) or \
                     lower == "de" and after.lower() in ("à", "au", "aux"):
-                issues.append(self._ranked(start, end, token, "missing_noun", previous, after,
-                                           {"word": token, "next": after}))
+                if lower == "du" and previous.lower() in _AVOIR:  # « j’ai du le sentir »: the participle « dû »
+                    issues.append(self._issue(start, end, token, "missing_noun", ("dû",), word=token, next=after))
+                else:
+                    issues.append(self._ranked(start, end, token, "missing_noun", previous, after,
+                                               {"word": token, "next": after}))
             elif lower == "les" and previous[:1].islower() and any(":N" in t for t in self._tags(previous)) and \
                     before.lower() in _PHRASE_OPENERS and (after[:1].isupper() or self._noun(after.lower())):
                 issues.append(self._issue(start, end, token, "noun_les", ("des",), word=token))
             elif lower == "de" and after[:1].islower() and self._direct_verb(previous.lower()) and \
-                    self._plural_noun(after.lower()) and before.lower() not in _NEGATIONS:
+                    self._plural_noun(after.lower()) and not _NEGATION.search(_clause(text[:start])):
                 issues.append(self._issue(start, end, token, "partitive", ("des",), noun=after))
             elif lower in ("le", "la", "un", "une") and _count(after) and index + 2 < len(words) and \
                     words[index + 2][2].lower() not in _MONTHS and self._plural_count(words[index + 2][2]):
@@ -223,21 +222,22 @@ class SequenceRules:
             return self._issue(start, f_end, text[start:f_end], "contraction", (fix,), fix=fix)
         if lower == after.lower() and lower in _NOT_TWICE and not text[end:f_start].strip():
             return self._issue(start, f_end, text[start:f_end], "repeated", (token,), word=lower)
-        if lower in _NOUN_DUE and after.islower() and len(after) > 2 and self._conjugated_only(after):
+        if lower in _NOUN_DUE and lower != "sa" and after.islower() and len(after) > 2 and \
+                self._conjugated_only(after):  # (« sa manquent »: « ça », Grammalecte's and the n-grams' call)
             compound = f"{after}-{then}"
             if then.islower() and any(":N" in t for t in self._tags(compound)):
                 end_of_then = words[index + 2][1]  # « du couvre feu »: the compound noun, its hyphen left out
                 return self._issue(f_start, end_of_then, text[f_start:end_of_then], "verb_after_determiner",
                                    (compound,), word=after, determiner=token)
-            nouns = [s for s in (self._suggest(after) if self._suggest else [])
-                     if s != after and any(":N" in t for t in self._tags(s.lower()))]
-            fixes = sorted(nouns, key=lambda s: -french_model().count(s.lower()))[:3]  # the commonest first
+            # The dictionary's suggestions and the words a letter away that are nouns, the commonest first.
+            near = set(self._suggest(after) if self._suggest else []) | one_letter_away(after)
+            nouns = [s for s in near if s != after and s.isalpha() and any(":N" in t for t in self._tags(s))]
+            # A letter typed too many first (« défit » → « défi »), then the commonest.
+            fixes = sorted(nouns, key=lambda s: (len(s) != len(after) - 1, -french_model().count(s), s))[:3]
+            if not fixes:
+                return None
             return self._issue(f_start, f_end, after, "verb_after_determiner", tuple(fixes), word=after,
                                determiner=token)
-        if lower == "de" and after.isalpha() and after.islower() and len(after) > 2 and \
-                self._direct_verb(previous.lower()) and \
-                self._singular_noun(after) and not _NEGATION.search(_clause(text[:start])):
-            return self._issue(start, end, token, "object_article", ("le", "un"), noun=after)
         if lower in _ENGLISH_BESIDE_NUMBER and token.islower() and (
                 lower == "our" and after.isdigit() or lower != "our" and previous.isdigit() and after[:1].isupper()):
             fix = _ENGLISH_BESIDE_NUMBER[lower]
@@ -247,6 +247,7 @@ class SequenceRules:
     def _elision(self, text: str, start: int, token: str, following) -> Issue | None:
         f_start, f_end, after = following
         if not (after.isalpha() and after.islower() and _VOWEL.match(after)) or after in _NO_ELISION or \
+                token.lower() != "que" and after in ("il", "ils", "elle", "elles", "on") and token.lower() != "si" or \
                 text[start + len(token):f_start].strip() or not self._morph(after) or \
                 token.lower() in ("le", "la") and after in ("un", "une"):
             return None

@@ -17,8 +17,7 @@ def found(names, text):
 
 @pytest.mark.parametrize("text,word,rule,fix", [
     ("Une tasse aux Hollywood Bowl.", "aux", "name_number", "au"),
-    ("Une boutique dans l’État des Washington ?", "des", "name_number", "de"),
-    ("Écoutez les meilleures chansons à l’aide des Fink", "des", "name_number", "de"),
+    ("Une tasse en vente au Marché des Lyon Centre.", "des", "name_number", "de"),
     ("Ajoutez ce titre au Top 100 Alternative Tracks.", "au", "name_number", "aux"),
     ("L’horaire du The Comedian ce soir.", "du", "title_article", "de"),
     ("L’horaire de boutiques Brindille à Lyon.", "de", "named_plural", "des"),
@@ -35,6 +34,7 @@ def test_an_article_or_a_preposition_around_a_name(names, text, word, rule, fix)
     "Livrez-vous aux États-Unis, aux Pays-Bas, aux Beatles, aux Top 100 Tracks ?",
     "Nous livrons aux 3 boutiques de Lyon, des Hauts-de-France, des Pays de la Loire.",
     "Est-ce que j’ai cumulé des RTT ? Un voyage au Texas, au Kansas, au Royaume-Uni.",
+    "La conférence des Nobel, un cadeau aux Dupont ; des FOURNITURES ÉCOLOGIQUES.",
     "La liste de boutiques à Lyon, un cadeau à Mike Harding, ce n’est pas Paul Martin qui a commandé.",
     "Les Îles Vierges américaines, les Rolling Stones anglais.",
     "Une chanson des The Beatles est une chanson de The Beatles.", "Une livre de pommes, la livre Sterling.",

@@ -93,7 +93,8 @@ def test_french_as_written_passes(sequences, text):
     ("Je donne une nota de 5 à la livraison.", "nota", "verb_after_determiner", "note"),
     ("Livrez-vous pendant le couvre-feu ? Et à cause du couvre feu ?", "couvre feu", "verb_after_determiner",
      "couvre-feu"),
-    ("Je souhaite trouver de plaid en laine.", "de", "object_article", "le"),
+    ("Voici le couple qui a lancé un défit à la boutique.", "défit", "verb_after_determiner", "défi"),
+    ("J’ai du le renvoyer.", "du", "missing_noun", "dû"),
     ("Une table à Lyon our 10 heures.", "our", "english_word", "pour"),
     ("Une table pour 4 in Oklahoma.", "in", "english_word", "en"),
     ("Donnez 4 points à le service client.", "à le", "contraction", "au"),
@@ -105,6 +106,8 @@ def test_words_beside_nouns_names_and_numbers(sequences, text, span, rule, fix):
 @pytest.mark.parametrize("text", [
     "Attribuer à ce plaid un un.", "Nous nous occupons de tout, vous vous reposez.",
     "Je n’arrive pas à trouver de plaid, je cherche de l’aide.", "Je n’ai plus de tasses en grès.",
+    "Je sors de réunion, je les vois de temps en temps. Et sans faire de problèmes.",
+    "Toby a des vers, des sous et le pour et le contre. La une du journal, à la #une. Là il pleut, la il pleut.",
     "Un délai estimé de livraison.", "Une table for 5 à Lyon, Beyond the Valley of 1984.",
     "Je tiens à le faire, je refuse de les payer.",
 ])
