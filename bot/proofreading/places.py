@@ -13,6 +13,8 @@ a vowel (« en Iran », « en Ouzbékistan »):
 * « an Afghanistan » → « en »: « an » with no count before it is « en »
   mistyped; « ès » goes before a plural noun (« docteur ès lettres »), not a
   place (« ès Caroline du Nord »);
+* a state's name takes its capital: « de république centrafricaine » →
+  « République »;
 * the article of a country or a region takes its gender: « dans la Wyoming »
   → « le », « le Californie » → « la »;
 * a country joined without its article: « dans deux heures et Ouzbékistan »
@@ -56,6 +58,10 @@ _BARE_COUNTRY = re.compile(r"(?<![\w’'-])([^\W\d_]+)[\s\u00a0]+(et|est)[\s\u00
 # « dans la Wyoming », « du Californie »: the article of a country or a region takes its gender.
 _PLACE_ARTICLE = re.compile(r"(?<![\w’'-])(le|la|du)[\s\u00a0]+([A-ZÀ-ÖØ-Þ][^\W\d_]+)\b"
                             r"(?![\s\u00a0]+[A-ZÀ-ÖØ-Þ\d]|-)")
+# « un restaurant de république centrafricaine »: a state's name takes its capital (« République tchèque »).
+_REPUBLIC = re.compile(r"(?<![\w’'-])(république)[\s\u00a0]+(?=(?:centrafricaine|tchèque|dominicaine|"
+                       r"démocratique[\s\u00a0]+du[\s\u00a0]+Congo|du[\s\u00a0]+Congo|de[\s\u00a0]+Corée|"
+                       r"de[\s\u00a0]+Guinée|de[\s\u00a0]+Moldavie|de[\s\u00a0]+Macédoine)\b)")
 # « la Forêt Nationale d’Ouachita », « le Parc National des Écrins »: French capitalises the name's generic
 # word, not the adjective after it (« la forêt nationale d’Ouachita », « le parc national des Écrins »).
 _GENERIC_ADJECTIVE = re.compile(r"\b(?:Parc|Forêt|Réserve|Monument|Site|Musée|Zone|Route|Bibliothèque)[\s\u00a0]+"
@@ -110,8 +116,9 @@ class PlaceRules:
             not re.search(r"(?:e|a|es|as)$", name) and not self._morph(name) and not self._morph(name.lower())
 
     def _others(self, text: str, skip) -> list[Issue]:
-        """« an Afghanistan », « ès Caroline du Nord » → « en »; « la Wyoming » → « le »; « deux heures et Ouzbékistan » → « en »,
-        « Serbie est Monténégro » → « et »; « la Forêt Nationale » → « nationale »."""
+        """« an Afghanistan », « ès Caroline du Nord », « deux heures et Ouzbékistan » → « en »; « Serbie est
+        Monténégro » → « et »; « la Wyoming » → « le »; « république centrafricaine » → « République »; « la Forêt
+        Nationale » → « nationale »."""
         issues = []
         for match in _AN.finditer(text):
             start, end = match.start(1), match.end(1)
@@ -151,6 +158,11 @@ class PlaceRules:
             fields = {"word": article, "fix": fix, "place": place}
             issues.append(Issue(match.start(1), match.end(1), article, say("place", "fr", **fields), (fix,),
                                 "place_article", self.name, translations("place", **fields)))
+        for match in _REPUBLIC.finditer(text):
+            if skip is None or not skip(match.start(1), match.end(1), "république"):
+                fields = {"word": "République"}
+                issues.append(Issue(match.start(1), match.end(1), "république", say("name_capital", "fr", **fields),
+                                    ("République",), "capital", self.name, translations("name_capital", **fields)))
         for match in _GENERIC_ADJECTIVE.finditer(text):
             start, end, word = match.start(1), match.end(1), match.group(1)
             if skip is not None and skip(start, end, word):

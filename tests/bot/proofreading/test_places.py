@@ -21,7 +21,8 @@ def found(places, text):
     ("Un dépôt en Weedsport ?", "en", "à"), ("Une boutique à Kaboul an Afghanistan.", "an", "en"),
     ("Un atelier près de la Forêt Nationale de Tronçais.", "Nationale", "nationale"),
     ("Livrez-vous ès Caroline du Nord ?", "ès", "en"), ("Livraison dans deux jours et Belgique ?", "et", "en"),
-    ("Livrez-vous en Serbie est Monténégro ?", "est", "et"),
+    ("Livrez-vous en Serbie est Monténégro ?", "est", "et"), ("Livrez-vous dans la Wyoming ?", "la", "le"),
+    ("Livrez-vous en république tchèque ?", "république", "République"),
 ])
 def test_the_preposition_a_country_takes(places, text, word, fix):
     assert found(places, text) == [(word, fix)]
@@ -35,6 +36,7 @@ def test_the_preposition_a_country_takes(places, text, word, fix):
     "Livraison en Utah, en Gambie, en Floride, un an à Lyon, par an au Japon, l’an Deux.",
     "Le Petit Manan National Wildlife Refuge, la forêt nationale de Tronçais.",
     "Un docteur ès lettres. Nous livrons en France, Belgique et Suisse ; la Serbie est loin.",
+    "La Californie, le Texas, la République tchèque ; une république démocratique est un régime.",
 ])
 def test_places_as_written_pass(places, text):
     assert found(places, text) == []
