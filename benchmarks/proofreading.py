@@ -9,6 +9,13 @@
   an HR assistant, test split): messages flagged by each French checker. The
   set is not proofread — some flags are real mistakes (« une personne a
   risque ») — so this is a ceiling on false flags, read beside SNIPS's.
+* French the rules were not written from: French tweets
+  (``umsab_sentiment_fr_en``, test and validation), French subtitles
+  (``xed_emotion_fr_en``, the first 3,000 lines) and travel questions
+  (``fr_travel_intent_oos``), and the fans' messages of ``nlu_data/fr``
+  (brand register, typed as fans type): messages flagged by the checkers that
+  question correct words — a ceiling on their false flags (these texts are
+  not proofread either: « que on », « sa veut dire » are real mistakes).
 * English: ``spelling_en_mitton/aspell.dat`` (531 misspellings), each in a
   short sentence; the same sentence with the correct word is the clean one.
 * Speed: median milliseconds of a 20-word check, for each checker alone and
@@ -90,6 +97,31 @@ def wikit_fr() -> list[str]:
 
     with (DATASETS / "wikit_nlu_fr" / "test_dataset.csv").open(encoding="utf-8") as rows:
         return [row["utterance"].strip() for row in csv.DictReader(rows) if row["utterance"].strip()]
+
+
+def other_french() -> list[str]:
+    """French the proofreading rules were not written from: public sets when present, and the fans' messages
+    of the project's own training data."""
+    import csv
+
+    texts: list[str] = []
+    tweets = DATASETS / "umsab_sentiment_fr_en"
+    for name in ("data_sentiment_french_test_text.txt", "data_sentiment_french_val_text.txt"):
+        if (tweets / name).exists():
+            texts += (tweets / name).read_text(encoding="utf-8").splitlines()
+    subtitles = DATASETS / "xed_emotion_fr_en" / "Projections_fr-projections.tsv"
+    if subtitles.exists():
+        texts += [line.split("\t")[0] for line in subtitles.read_text(encoding="utf-8").splitlines()[:3000]]
+    travel = DATASETS / "fr_travel_intent_oos" / "data_intent-detection-train.csv"
+    if travel.exists():
+        with travel.open(encoding="utf-8") as rows:
+            texts += [row[0] for row in list(csv.reader(rows))[1:] if row]
+    for path in sorted((ROOT / "nlu_data" / "fr").glob("*.yml")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = re.match(r"\s*- (.+)", line)
+            if match and not match.group(1).startswith(("intent:", "synonym:", "regex:", "lookup:")):
+                texts.append(re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", match.group(1)).strip().strip('"'))
+    return [t for t in texts if t.strip()]
 
 
 def flagged_share(check: Check, texts: list[str]) -> str:
@@ -214,6 +246,13 @@ def main() -> None:
                             grammalecte.check_sync, "relais-fr n-gram context": context_fr.check_sync,
                             "shipped: all of the above": ship("fr")}.items():
             print(f"  {name:<34}{flagged_share(check, texts):>18}")
+    texts = other_french()
+    print(f"\nFrench the rules were not written from — {len(texts)} tweets, subtitles, travel questions and fans' "
+          "messages, messages flagged")
+    for name, check in {"relais-fr word orders": sequences_fr.check_sync,
+                        "relais-fr articles around names": names_fr.check_sync,
+                        "relais-fr n-gram context": context_fr.check_sync}.items():
+        print(f"  {name:<34}{flagged_share(check, texts):>18}")
     table("English — aspell.dat in “I wrote … in my note.” (misspelt / correct word)", {
         f"harper ({brand.english})": harper.check_sync,
         f"hunspell en ({brand.english})": hunspell_en.check_sync,
