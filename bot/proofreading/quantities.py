@@ -63,11 +63,11 @@ _SCORE_ARTICLE = re.compile(rf"(?i)(?<![\w’'-])(des){_SPACE}(?=\d+{_SPACE}?(?:
 # « au cinéma de plus proche »: after its noun and its article, the superlative's article, not « de ».
 _OF_MORE = re.compile(rf"(?i)(?<![\w’'-])(?:le|la|les|l[’']|au|aux|du|un|une){_SPACE}?([^\W\d_]+){_SPACE}(de)"
                       rf"{_SPACE}plus{_SPACE}([^\W\d_]+)")
-# « le cinéma ce plus proche »: after its noun, a superlative takes the article, not « ce ».
 # « au cinéma la plus proche »: a superlative after its noun takes the noun's article (« le plus proche »); a
 # noun that completes another (« la salle de cinéma la plus proche ») is not judged.
 _SUPERLATIVE_ARTICLE = re.compile(rf"(?i)(?<![\w’'-])(\w+){_SPACE}([^\W\d_]+){_SPACE}(le|la|les){_SPACE}"
                                   rf"(?:plus|plu|moins){_SPACE}([^\W\d_]+)")
+# « le cinéma ce plus proche »: after its noun, a superlative takes the article, not « ce ».
 _DEMONSTRATIVE = re.compile(rf"(?i)(?<![\w’'-])([^\W\d_]+){_SPACE}(ce|cet|cette|ces){_SPACE}(?:plus|moins)"
                             rf"{_SPACE}([^\W\d_]+)(?:{_SPACE}([^\W\d_]+))?")
 
