@@ -69,6 +69,9 @@ _DETERMINERS = frozenset({"le", "la", "les", "des", "du", "au", "aux", "cet", "c
 # papiers »; and « la une » of a newspaper.)
 _NOT_AFTER_DETERMINER = frozenset({"à", "de", "sur", "dans", "en", "avec", "chez", "et", "ou", "le", "la", "les",
                                    "un", "des", "du", "au", "aux"})
+# « la il pleut » is « là », not an elision; « qu’il », « s’il » are.
+_PRONOUNS = frozenset({"il", "ils", "elle", "elles", "on"})
+# After these, « du » before a pronoun is the participle « dû » (« j’ai du le sentir »).
 _AVOIR = frozenset({"ai", "as", "a", "avons", "avez", "ont", "avoir", "aurait", "aurais", "aurai"})
 # After these « son » is the noun (« une piste de son », « le son du film »).
 _BEFORE_SOUND = frozenset({"de", "du", "le", "un", "ce", "mon", "ton", "son", "au", "notre", "votre", "leur"})
@@ -210,11 +213,11 @@ class SequenceRules:
         return sorted(issues, key=lambda i: i.start)
 
     def _more(self, text: str, words, index: int) -> Issue | None:
-        """The orders of :meth:`check_sync` around nouns, names and numbers."""
+        """The orders of :meth:`check_sync` around nouns and numbers: an article not contracted, a word typed
+        twice, a verb where a noun is due, an English word beside a number."""
         start, end, token = words[index]
         lower = token.lower()
         previous = words[index - 1][2] if index > 0 else ""
-        before = words[index - 2][2] if index > 1 else ""
         f_start, f_end, after = words[index + 1]
         then = words[index + 2][2] if index + 2 < len(words) else ""
         if (lower, after) in _CONTRACTED and then.islower() and self._tags(then) and not self._verb(then):
@@ -247,7 +250,7 @@ class SequenceRules:
     def _elision(self, text: str, start: int, token: str, following) -> Issue | None:
         f_start, f_end, after = following
         if not (after.isalpha() and after.islower() and _VOWEL.match(after)) or after in _NO_ELISION or \
-                token.lower() != "que" and after in ("il", "ils", "elle", "elles", "on") and token.lower() != "si" or \
+                after in _PRONOUNS and token.lower() not in ("que", "si") or \
                 text[start + len(token):f_start].strip() or not self._morph(after) or \
                 token.lower() in ("le", "la") and after in ("un", "une"):
             return None
