@@ -41,6 +41,8 @@ import statistics
 import time
 from collections.abc import Callable
 
+import yaml
+
 from bot.brand import load_brand
 from bot.proofreading.agreement import Agreement
 from bot.proofreading.base import Issue
@@ -117,10 +119,10 @@ def other_french() -> list[str]:
         with travel.open(encoding="utf-8") as rows:
             texts += [row[0] for row in list(csv.reader(rows))[1:] if row]
     for path in sorted((ROOT / "nlu_data" / "fr").glob("*.yml")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            match = re.match(r"\s*- (.+)", line)
-            if match and not match.group(1).startswith(("intent:", "synonym:", "regex:", "lookup:")):
-                texts.append(re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", match.group(1)).strip().strip('"'))
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            for line in str(block.get("examples") or "").splitlines():
+                if line.strip().startswith("- "):  # « [BR-204518](order_number) »: the text, not the annotation
+                    texts.append(re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", line.strip()[2:]).strip())
     return [t for t in texts if t.strip()]
 
 

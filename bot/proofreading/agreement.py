@@ -57,8 +57,9 @@ _YEAR_ARTICLE = re.compile(r"(?i)\b(du|des)[\s\u00a0]+(?=(?:1[5-9]|20)\d\d[\s\u0
 _DATE_BEFORE = re.compile(r"(?i)\b(?:le|du|au|dès le|depuis le)[\s\u00a0]+\d{1,3}[\s\u00a0\u202f]+$")
 
 
-# Words that, before a hyphen, qualify the noun after them (« demi-heure », « arrière-boutique »).
-_JOINED_PREFIXES = frozenset({"demi", "semi", "vice", "ex", "non", "sous", "sur", "après", "avant", "arrière",
+# Words that, before a hyphen, qualify the noun after them (« demi-heure », « arrière-boutique »), beside the
+# spelling's PREFIXES (« mini-jupe »).
+_JOINED_PREFIXES = frozenset({"demi", "vice", "ex", "non", "sous", "sur", "après", "avant", "arrière",
                               "grand", "grande", "mi", "pseudo", "quasi", "contre", "entre", "haut", "basse", "bas"})
 
 

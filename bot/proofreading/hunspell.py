@@ -9,8 +9,9 @@ one (``dites-le-nous``) when every part is. A French text may quote English
 when it stands in an English phrase — next to another word only the English
 dictionary knows, or inside a capitalised title (« Chips and Salsa ») — so a
 lone "sue" for "sur" is still caught, and so is a French word typed without
-its accents after a French one (« l’émission de television Late Night »). A product's spelling (« iTunes »,
-« eBay ») and a known word behind a French prefix (« microalbum ») are words.
+its accents after a French one (« l’émission de television Late Night »). A
+product's spelling (« iTunes », « eBay ») and a known word behind a French
+prefix (« microalbum ») are words.
 
 Words the caller protects (the brand's, the fan's first name) and protected
 spans are skipped before any lookup. Suggestions are ranked by

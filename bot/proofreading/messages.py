@@ -12,6 +12,8 @@ French explanation kept in ``message``.
 
 from __future__ import annotations
 
+from bot.proofreading.base import Issue
+
 MESSAGES: dict[str, dict[str, str]] = {
     "spelling": {"fr": "Mot inconnu : « {word} »", "en": "Unknown word: “{word}”"},
     "accent": {"fr": "Accent manquant ou en trop : « {word} »", "en": "Missing or wrong accent: “{word}”"},
@@ -93,8 +95,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "repeated": {"fr": "« {word} » écrit deux fois", "en": "“{word}” written twice"},
     "verb_after_determiner": {"fr": "Après « {determiner} », un nom est attendu ; « {word} » est un verbe",
                               "en": "After “{determiner}” a noun is due; “{word}” is a verb"},
-    "object_article": {"fr": "Complément du verbe : « le {noun} » ou « un {noun} »",
-                       "en": "The verb's object: “le {noun}” or “un {noun}” (the, a)"},
     "named_plural": {"fr": "Devant « {noun} », qui porte un nom : « des »",
                      "en": "Before “{noun}”, which bears a name: “des” (of the)"},
     "work_of": {"fr": "Une œuvre est « de » son auteur : « {work} de … »",
@@ -132,6 +132,14 @@ def say(kind: str, language: str, **fields: str) -> str:
 def translations(kind: str, **fields: str) -> tuple[tuple[str, str], ...]:
     """The message of ``kind`` in every language the CM console speaks."""
     return tuple((language, text.format(**fields)) for language, text in MESSAGES[kind].items())
+
+
+def explained(start: int, end: int, word: str, kind: str, fixes: tuple[str, ...], /, *, backend: str = "relais-fr",
+              rule: str | None = None, **fields: str) -> Issue:
+    """The problem ``kind`` on ``word`` (``text[start:end]``), its message in French — the language of the text
+    Relais's French rules check — and in every language of the CM console, its fixes ranked."""
+    return Issue(start, end, word, say(kind, "fr", **fields), tuple(fixes), rule or kind, backend,
+                 translations(kind, **fields))
 
 
 def harper_translations(detail: str, kind: str) -> tuple[tuple[str, str], ...]:

@@ -34,8 +34,9 @@ import re
 from collections.abc import Callable
 
 from bot.proofreading.base import Issue
-from bot.proofreading.messages import say, translations
+from bot.proofreading.messages import explained
 from bot.proofreading.ngrams import tokens
+from bot.proofreading.sequences import PHRASE_OPENERS, QUANTITY_WORDS, word_classes
 
 # A name or a title: capitalised words, with numbers inside (« Top 100 Alternative Tracks »).
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w&’'-]*(?:\.[\w&’'-]+)*"  # « Hollywood », « Last.fm »
@@ -54,10 +55,6 @@ WORKS = frozenset({"chanson", "musique", "mouvement", "morceau", "album", "micro
 # Places that bear a name (« les cinémas Star », « les boutiques Brindille »).
 _PLACES = frozenset({"cinémas", "boutiques", "magasins", "restaurants", "hôtels", "salles", "théâtres", "musées",
                      "cafés", "bars", "librairies", "parcs", "jardins", "gares", "galeries", "ateliers", "cliniques"})
-_QUANTITY_WORDS = frozenset({"pas", "plus", "jamais", "peu", "beaucoup", "trop", "combien", "moins", "assez",
-                             "tant", "autant", "nombre", "plein"})
-_PHRASE_OPENERS = frozenset({"un", "une", "l'", "le", "la", "ce", "cet", "cette", "mon", "ma", "ton", "ta", "son",
-                             "sa", "notre", "votre", "leur"})
 
 
 class NameRules:
@@ -69,7 +66,7 @@ class NameRules:
         self._english = english or (lambda word: False)  # True for a word of the English dictionary
 
     def _tags(self, word: str) -> list[str]:
-        return [m.split("/", 2)[1] for m in self._morph(word) if m.count("/") >= 2]
+        return word_classes(self._morph, word)
 
     def _first_name(self, word: str) -> bool:
         return any(":M1" in t for t in self._tags(word))
@@ -80,7 +77,7 @@ class NameRules:
             adjective = match.group(1)
             tags = self._tags(adjective)
             if tags and all(":A" in t and ":s" in t for t in tags) and not adjective.endswith(("s", "x")):
-                issues.append(self._issue(match.start(1), match.end(1), adjective, "plural_name", (adjective + "s",),
+                issues.append(explained(match.start(1), match.end(1), adjective, "plural_name", (adjective + "s",),
                                           word=adjective))
         if skip is not None:
             issues = [i for i in issues if not skip(i.start, i.end, i.word)]
@@ -101,14 +98,14 @@ class NameRules:
                 fix = "aux"
             else:
                 continue
-            issues.append(self._issue(match.start(1), match.end(1), article, "name_number", (fix,), fix=fix,
+            issues.append(explained(match.start(1), match.end(1), article, "name_number", (fix,), fix=fix,
                                       name=" ".join(name)))
         for match in _BOOK_TITLE.finditer(text):
-            issues.append(self._issue(match.start(1), match.end(1), "la", "book_title", ("le",)))
+            issues.append(explained(match.start(1), match.end(1), "la", "book_title", ("le",)))
         for match in _TITLE_ARTICLE.finditer(text):
             article = match.group(1)
             fix = _UNCONTRACTED[article]
-            issues.append(self._issue(match.start(1), match.end(1), article, "title_article", (fix,), fix=fix))
+            issues.append(explained(match.start(1), match.end(1), article, "title_article", (fix,), fix=fix))
         return issues
 
     def _english_plural(self, word: str) -> bool:
@@ -122,18 +119,14 @@ class NameRules:
             previous, after = words[index - 1][2], words[index + 1][2]
             before = words[index - 2][2] if index > 1 else ""
             then = words[index + 2][2] if index + 2 < len(words) else ""
-            if token == "de" and after in _PLACES and then[:1].isupper() and previous.lower() not in _QUANTITY_WORDS:
-                issues.append(self._issue(start, end, token, "named_plural", ("des",), noun=f"{after} {then}"))
+            if token == "de" and after in _PLACES and then[:1].isupper() and previous.lower() not in QUANTITY_WORDS:
+                issues.append(explained(start, end, token, "named_plural", ("des",), noun=f"{after} {then}"))
             elif token == "à" and previous.lower() in WORKS and self._first_name(after) and then[:1].isupper():
-                issues.append(self._issue(start, end, token, "work_of", ("de",), work=previous))
+                issues.append(explained(start, end, token, "work_of", ("de",), work=previous))
             elif token == "pas" and previous.islower() and any(":N" in t for t in self._tags(previous)) and \
-                    before.lower() in _PHRASE_OPENERS and after[:1].isupper():
-                issues.append(self._issue(start, end, token, "pas_for_par", ("par",), name=after))
+                    before.lower() in PHRASE_OPENERS and after[:1].isupper():
+                issues.append(explained(start, end, token, "pas_for_par", ("par",), name=after))
         return issues
-
-    def _issue(self, start: int, end: int, token: str, kind: str, fixes: tuple[str, ...], **fields: str) -> Issue:
-        return Issue(start, end, token, say(kind, "fr", **fields), fixes, kind, self.name,
-                     translations(kind, **fields))
 
     async def check(self, text: str, language: str) -> list[Issue]:
         return self.check_sync(text)

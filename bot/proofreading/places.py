@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable
 
 from bot.proofreading.base import Issue
-from bot.proofreading.messages import say, translations
+from bot.proofreading.messages import explained
 
 _PLACE = re.compile(r"(?<![\w’'-])(à|a|au|en)[\s\u00a0]+([A-ZÀ-ÖØ-Þ][^\W\d_]+(?:-[A-ZÀ-ÖØ-Þ][^\W\d_]*)*)"
                     r"(?![\w’'-]|[\s\u00a0]+(?:[A-ZÀ-ÖØ-Þ]|\d))")
@@ -44,13 +44,12 @@ ISLANDS = frozenset({"Malte", "Chypre", "Samoa", "Tonga", "Fidji", "Maurice", "B
                      "Sumatra", "Majorque", "Minorque", "Nauru", "Tuvalu", "Kiribati", "Palaos",
                      "Vanuatu", "Grenade", "Sainte-Lucie", "Dominique", "Andorre", "Mayotte", "Wallis"})
 _VOWEL = re.compile(r"(?i)^[aeiouyàâäéèêëîïôöùûüœ]")
-# « an Afghanistan »: « an » (a year) counts; before a place's name, without a count, it is « en » typed wrong.
-_AN = re.compile(r"(?<![\w’'-])(an)[\s\u00a0]+(?=[A-ZÀ-ÖØ-Þ])")
+# « an Afghanistan », « ès Caroline du Nord »: « en » typed wrong before a place's name. « an » (a year) is
+# counted where it stands (« un an », « par an »); « ès » goes before a plural noun (« docteur ès lettres »).
+_EN_MISTYPED = re.compile(r"(?<![\w’'-])(an|ès)[\s\u00a0]+(?=[A-ZÀ-ÖØ-Þ])")
 _COUNTED = re.compile(r"(?i)(?:\d|\b(?:un|l[’']|par|nouvel|cet|chaque|dernier|prochain|premier|bel|demi|mon|ton|son|"
                       r"notre|votre|leur|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|vingt|cent|mille))"
                       r"[\s\u00a0]*$")
-# « ès » goes before a plural noun (« docteur ès lettres »), never a place's name: « en Caroline du Nord ».
-_ES = re.compile(r"(?<![\w’'-])(ès)[\s\u00a0]+(?=[A-ZÀ-ÖØ-Þ])")
 # « dans deux heures et Ouzbékistan », « en Serbie est Monténégro »: a country after « et » or « est » without
 # its article.
 _BARE_COUNTRY = re.compile(r"(?<![\w’'-])([^\W\d_]+)[\s\u00a0]+(et|est)[\s\u00a0]+([A-ZÀ-ÖØ-Þ][^\W\d_]+)\b"
@@ -96,16 +95,12 @@ class PlaceRules:
             gender = self._country(name)
             if gender is None:
                 if preposition == "en" and self._town(name):
-                    fields = {"word": preposition, "fix": "à", "place": name}
-                    issues.append(Issue(match.start(1), match.end(1), preposition, say("place", "fr", **fields),
-                                        ("à",), "place_preposition", self.name, translations("place", **fields)))
+                    issues.append(_place(match.start(1), match.end(1), preposition, "à", name))
                 continue
             due = "en" if gender == "f" or _VOWEL.match(name) else "au"
             if preposition == due or name in ISLANDS and preposition in ("à", "a"):
                 continue
-            fields = {"word": preposition, "fix": due, "place": name}
-            issues.append(Issue(match.start(1), match.end(1), preposition, say("place", "fr", **fields), (due,),
-                                "place_preposition", self.name, translations("place", **fields)))
+            issues.append(_place(match.start(1), match.end(1), preposition, due, name))
         return issues + self._others(text, skip)
 
     def _town(self, name: str) -> bool:
@@ -120,21 +115,12 @@ class PlaceRules:
         Monténégro » → « et »; « la Wyoming » → « le »; « république centrafricaine » → « République »; « la Forêt
         Nationale » → « nationale »."""
         issues = []
-        for match in _AN.finditer(text):
-            start, end = match.start(1), match.end(1)
-            if _COUNTED.search(text[:start]) or skip is not None and skip(start, end, "an"):
+        for match in _EN_MISTYPED.finditer(text):
+            start, end, word = match.start(1), match.end(1), match.group(1)
+            if word == "an" and _COUNTED.search(text[:start]) or skip is not None and skip(start, end, word):
                 continue
             place = re.match(r"[^\s\u00a0,.;:!?]+", text[match.end():]).group(0)
-            fields = {"word": "an", "fix": "en", "place": place}
-            issues.append(Issue(start, end, "an", say("place", "fr", **fields), ("en",), "place_preposition",
-                                self.name, translations("place", **fields)))
-        for match in _ES.finditer(text):
-            start, end = match.start(1), match.end(1)
-            if skip is None or not skip(start, end, "ès"):
-                place = re.match(r"[^\s\u00a0,.;:!?]+", text[match.end():]).group(0)
-                fields = {"word": "ès", "fix": "en", "place": place}
-                issues.append(Issue(start, end, "ès", say("place", "fr", **fields), ("en",), "place_preposition",
-                                    self.name, translations("place", **fields)))
+            issues.append(_place(start, end, word, "en", place))
         for match in _BARE_COUNTRY.finditer(text):
             before, word, place = match.group(1), match.group(2), match.group(3)
             if self._country(place) is None or skip is not None and skip(match.start(2), match.end(2), word):
@@ -145,9 +131,7 @@ class PlaceRules:
                 fix = "et"  # « en Serbie est Monténégro »: two countries joined
             else:
                 continue
-            fields = {"word": word, "fix": fix, "place": place}
-            issues.append(Issue(match.start(2), match.end(2), word, say("place", "fr", **fields), (fix,),
-                                "place_preposition", self.name, translations("place", **fields)))
+            issues.append(_place(match.start(2), match.end(2), word, fix, place))
         for match in _PLACE_ARTICLE.finditer(text):
             article, place = match.group(1), match.group(2)
             gender = None if _VOWEL.match(place) else self._country(place)
@@ -155,21 +139,22 @@ class PlaceRules:
                     skip is not None and skip(match.start(1), match.end(1), article):
                 continue
             fix = ("la" if article == "le" else "de la") if gender == "f" else "le"
-            fields = {"word": article, "fix": fix, "place": place}
-            issues.append(Issue(match.start(1), match.end(1), article, say("place", "fr", **fields), (fix,),
-                                "place_article", self.name, translations("place", **fields)))
+            issues.append(_place(match.start(1), match.end(1), article, fix, place, rule="place_article"))
         for match in _REPUBLIC.finditer(text):
             if skip is None or not skip(match.start(1), match.end(1), "république"):
-                fields = {"word": "République"}
-                issues.append(Issue(match.start(1), match.end(1), "république", say("name_capital", "fr", **fields),
-                                    ("République",), "capital", self.name, translations("name_capital", **fields)))
+                issues.append(explained(match.start(1), match.end(1), "république", "name_capital", ("République",),
+                                        rule="capital", word="République"))
         for match in _GENERIC_ADJECTIVE.finditer(text):
             start, end, word = match.start(1), match.end(1), match.group(1)
             if skip is not None and skip(start, end, word):
                 continue
-            issues.append(Issue(start, end, word, say("capital", "fr", word=word), (word.lower(),), "capital",
-                                self.name, translations("capital", word=word)))
+            issues.append(explained(start, end, word, "capital", (word.lower(),), word=word))
         return issues
 
     async def check(self, text: str, language: str) -> list[Issue]:
         return self.check_sync(text)
+
+
+def _place(start: int, end: int, word: str, fix: str, place: str, *, rule: str = "place_preposition") -> Issue:
+    """« {fix} {place} » for ``word``: the preposition or the article a place takes."""
+    return explained(start, end, word, "place", (fix,), rule=rule, word=word, fix=fix, place=place)

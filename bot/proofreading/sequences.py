@@ -54,7 +54,8 @@ import re
 from collections.abc import Callable
 
 from bot.proofreading.base import Issue
-from bot.proofreading.messages import say, translations
+from bot.proofreading.confusion import candidates
+from bot.proofreading.messages import explained
 from bot.proofreading.ngrams import french_model, number_word, one_letter_away, tokens
 
 _ELIDED = {"de": "d", "le": "l", "la": "l", "je": "j", "me": "m", "te": "t", "se": "s", "ne": "n", "que": "qu"}
@@ -76,7 +77,7 @@ _AVOIR = frozenset({"ai", "as", "a", "avons", "avez", "ont", "avoir", "aurait", 
 # After these « son » is the noun (« une piste de son », « le son du film »).
 _BEFORE_SOUND = frozenset({"de", "du", "le", "un", "ce", "mon", "ton", "son", "au", "notre", "votre", "leur"})
 # Determiners that open a noun phrase « les » cannot follow (« un horaire les séances »).
-_PHRASE_OPENERS = frozenset({"un", "une", "l'", "le", "la", "ce", "cet", "cette", "mon", "ma", "ton", "ta", "son",
+PHRASE_OPENERS = frozenset({"un", "une", "l'", "le", "la", "ce", "cet", "cette", "mon", "ma", "ton", "ta", "son",
                              "sa", "notre", "votre", "leur"})
 _DECADE_ARTICLE = re.compile(r"(?i)(?<![\w’'-])(ses|ces|mes|tes|nos|vos|leurs|sa|ma|ta|de|le|la)[\s\u00a0]+"
                              r"(?=années[\s\u00a0]+(?:19|20)?\d0\b)")
@@ -99,8 +100,13 @@ _ENGLISH_BESIDE_NUMBER = {"our": "pour", "in": "en", "at": "à"}
 _CONTRACTED = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du", ("de", "les"): "des"}
 # « pas de films », « sans faire de problèmes »: after these, « de » is the negation's.
 _NEGATION = re.compile(r"(?i)\b(?:pas|plus|jamais|point|guère|rien|aucun|aucune|sans|ni)\b")
-_QUANTITY_WORDS = frozenset({"pas", "plus", "jamais", "peu", "beaucoup", "trop", "combien", "moins", "assez",
+QUANTITY_WORDS = frozenset({"pas", "plus", "jamais", "peu", "beaucoup", "trop", "combien", "moins", "assez",
                              "tant", "autant", "nombre", "plein"})
+
+
+def word_classes(morph: Callable[[str], list[str]], word: str) -> list[str]:
+    """The word classes Grammalecte's lexicon gives ``word`` (« :N:m:p », « :V1_it_q__a:Y »…), one per reading."""
+    return [m.split("/", 2)[1] for m in morph(word) if m.count("/") >= 2]
 
 
 def _clause(before: str) -> str:
@@ -117,7 +123,7 @@ class SequenceRules:
         self._suggest = suggest  # the spelling dictionary's suggestions for a word (Hunspell's)
 
     def _tags(self, word: str) -> list[str]:
-        return [m.split("/", 2)[1] for m in self._morph(word) if m.count("/") >= 2]
+        return word_classes(self._morph, word)
 
     def _noun(self, word: str) -> bool:
         """Only a noun or an adjective, and a noun among them (« horaire », « séances »)."""
@@ -172,38 +178,38 @@ class SequenceRules:
                     not (lower == "son" and previous.lower() in _BEFORE_SOUND) or \
                     lower == "de" and after.lower() in ("à", "au", "aux"):
                 if lower == "du" and previous.lower() in _AVOIR:  # « j’ai du le sentir »: the participle « dû »
-                    issues.append(self._issue(start, end, token, "missing_noun", ("dû",), word=token, next=after))
+                    issues.append(explained(start, end, token, "missing_noun", ("dû",), word=token, next=after))
                 else:
                     issues.append(self._ranked(start, end, token, "missing_noun", previous, after,
                                                {"word": token, "next": after}))
             elif lower == "les" and previous[:1].islower() and any(":N" in t for t in self._tags(previous)) and \
-                    before.lower() in _PHRASE_OPENERS and (after[:1].isupper() or self._noun(after.lower())):
-                issues.append(self._issue(start, end, token, "noun_les", ("des",), word=token))
+                    before.lower() in PHRASE_OPENERS and (after[:1].isupper() or self._noun(after.lower())):
+                issues.append(explained(start, end, token, "noun_les", ("des",), word=token))
             elif lower == "de" and after[:1].islower() and self._direct_verb(previous.lower()) and \
                     self._plural_noun(after.lower()) and not _NEGATION.search(_clause(text[:start])):
-                issues.append(self._issue(start, end, token, "partitive", ("des",), noun=after))
+                issues.append(explained(start, end, token, "partitive", ("des",), noun=after))
             elif lower in ("le", "la", "un", "une") and _count(after) and index + 2 < len(words) and \
                     words[index + 2][2].lower() not in _MONTHS and self._plural_count(words[index + 2][2]):
                 fix = "les" if lower in ("le", "la") else "des"
-                issues.append(self._issue(start, end, token, "count_article", (fix,), word=token,
+                issues.append(explained(start, end, token, "count_article", (fix,), word=token,
                                           count=f"{after} {words[index + 2][2]}"))
             elif lower == "de" and after.isalpha() and after.islower() and self._conjugated_only(after) and \
-                    previous.lower() not in _QUANTITY_WORDS:  # « plus de maques »: a noun mistyped
+                    previous.lower() not in QUANTITY_WORDS:  # « plus de maques »: a noun mistyped
                 issues.append(self._ranked(start, end, token, "before_verb", previous, after, {"verb": after},
                                            options=("se", "ne", "le", "ce")))
             elif lower in ("des", "ses", "ces") and previous.lower() in _BEING and \
                     re.fullmatch(r"quel(?:le)?s?", before.lower()):
-                issues.append(self._issue(start, end, token, "which_ones", ("les",), question=f"{before} {previous}"))
+                issues.append(explained(start, end, token, "which_ones", ("les",), question=f"{before} {previous}"))
             elif lower == "est" and after.lower() in _STRESSED and previous.lower() not in _IS_SUBJECTS:
-                issues.append(self._issue(start, end, token, "est_for_et", ("et",), pronoun=after))
+                issues.append(explained(start, end, token, "est_for_et", ("et",), pronoun=after))
             elif lower in _SUBJECT_PRONOUNS and self._infinitive_only(after.lower()) and not hyphened and \
                     not self._verb(previous.lower()) and previous.lower() not in _QUESTION_WORDS and \
                     previous.lower() != "t'":  # « doit t’elle fournir »: an inverted subject, mis-hyphened
-                issues.append(self._issue(start, end, token, "subject_infinitive", (_SUBJECT_PRONOUNS[lower],),
+                issues.append(explained(start, end, token, "subject_infinitive", (_SUBJECT_PRONOUNS[lower],),
                                           word=token, verb=after))
             elif lower == "et" and after.lower() in _MONTHS and previous.lower() not in _MONTHS and \
                     not previous[:1].isdigit() and previous.lower() not in ("de", "mi", "d'", "entre"):
-                issues.append(self._issue(start, end, token, "et_month", ("en",), month=after))
+                issues.append(explained(start, end, token, "et_month", ("en",), month=after))
             else:
                 issue = self._more(text, words, index)
                 if issue is not None:
@@ -222,15 +228,15 @@ class SequenceRules:
         then = words[index + 2][2] if index + 2 < len(words) else ""
         if (lower, after) in _CONTRACTED and then.islower() and self._tags(then) and not self._verb(then):
             fix = _CONTRACTED[lower, after]
-            return self._issue(start, f_end, text[start:f_end], "contraction", (fix,), fix=fix)
+            return explained(start, f_end, text[start:f_end], "contraction", (fix,), fix=fix)
         if lower == after.lower() and lower in _NOT_TWICE and not text[end:f_start].strip():
-            return self._issue(start, f_end, text[start:f_end], "repeated", (token,), word=lower)
+            return explained(start, f_end, text[start:f_end], "repeated", (token,), word=lower)
         if lower in _NOUN_DUE and lower != "sa" and after.islower() and len(after) > 2 and \
                 self._conjugated_only(after):  # (« sa manquent »: « ça », Grammalecte's and the n-grams' call)
             compound = f"{after}-{then}"
             if then.islower() and any(":N" in t for t in self._tags(compound)):
                 end_of_then = words[index + 2][1]  # « du couvre feu »: the compound noun, its hyphen left out
-                return self._issue(f_start, end_of_then, text[f_start:end_of_then], "verb_after_determiner",
+                return explained(f_start, end_of_then, text[f_start:end_of_then], "verb_after_determiner",
                                    (compound,), word=after, determiner=token)
             # The dictionary's suggestions and the words a letter away that are nouns, the commonest first.
             near = set(self._suggest(after) if self._suggest else []) | one_letter_away(after)
@@ -239,12 +245,12 @@ class SequenceRules:
             fixes = sorted(nouns, key=lambda s: (len(s) != len(after) - 1, -french_model().count(s), s))[:3]
             if not fixes:
                 return None
-            return self._issue(f_start, f_end, after, "verb_after_determiner", tuple(fixes), word=after,
+            return explained(f_start, f_end, after, "verb_after_determiner", tuple(fixes), word=after,
                                determiner=token)
         if lower in _ENGLISH_BESIDE_NUMBER and token.islower() and (
                 lower == "our" and after.isdigit() or lower != "our" and previous.isdigit() and after[:1].isupper()):
             fix = _ENGLISH_BESIDE_NUMBER[lower]
-            return self._issue(start, end, token, "english_word", (fix,), word=token, fix=fix)
+            return explained(start, end, token, "english_word", (fix,), word=token, fix=fix)
         return None
 
     def _elision(self, text: str, start: int, token: str, following) -> Issue | None:
@@ -257,7 +263,7 @@ class SequenceRules:
         head = _ELIDED.get(token.lower(), "s")
         head = head if token[:1].islower() else head.capitalize()
         fix = f"{head}’{after}"
-        return self._issue(start, f_end, text[start:f_end], "elision", (fix,), fix=fix)
+        return explained(start, f_end, text[start:f_end], "elision", (fix,), fix=fix)
 
     def _plural_count(self, word: str) -> bool:
         tags = self._tags(word.lower())
@@ -268,24 +274,18 @@ class SequenceRules:
         for match in _DECADE_ARTICLE.finditer(text):
             word = match.group(1)
             fixes = ("des", "les") if word[:1].islower() else ("Des", "Les")
-            issues.append(self._issue(match.start(1), match.end(1), word, "decade", fixes, fix=fixes[0]))
+            issues.append(explained(match.start(1), match.end(1), word, "decade", fixes, fix=fixes[0]))
         return issues
 
     def _ranked(self, start: int, end: int, token: str, kind: str, previous: str, after: str, fields: dict,
                 options: tuple[str, ...] | None = None) -> Issue:
         """The problem on ``token``, with the grammar words the n-gram model finds likeliest in its place."""
-        from bot.proofreading.confusion import candidates
-
         model = french_model()
         left = model.word(previous, not previous) if previous else "<s>"
         right = model.word(after, False)
         ranked = sorted(options or candidates(token.lower()), key=lambda o: -model.score(left, o, right))[:3]
         fixes = tuple(f if token[:1].islower() else f[:1].upper() + f[1:] for f in ranked)
-        return self._issue(start, end, token, kind, fixes, **fields)
-
-    def _issue(self, start: int, end: int, token: str, kind: str, fixes: tuple[str, ...], **fields: str) -> Issue:
-        return Issue(start, end, token, say(kind, "fr", **fields), fixes, kind, self.name,
-                     translations(kind, **fields))
+        return explained(start, end, token, kind, fixes, **fields)
 
     async def check(self, text: str, language: str) -> list[Issue]:
         return self.check_sync(text)

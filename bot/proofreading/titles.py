@@ -86,14 +86,10 @@ class TitleRules:
         words = [(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
         issues: list[Issue] = []
         for index, (start, end, word) in enumerate(words):
-            if skip is not None and skip(start, end, word):
-                continue
-            if word == "the" and _SUBTITLE.search(text[:start]) and index + 1 < len(words) and \
-                    words[index + 1][2][:1].isupper():
-                issues.append(Issue(start, end, word, say("title_start", "fr", word="The"), ("The",),
-                                    "title_start", self.name, translations("title_start", word="The")))
-                continue  # « Super Sweet 16 : the Movie »: the subtitle opens with a capital
-            if _OPENING.search(text[:start]):
+            # « Super Sweet 16 : the Movie »: a subtitle opens with a capital, after the colon that opens it
+            subtitle = word == "the" and _SUBTITLE.search(text[:start]) is not None and index + 1 < len(words) \
+                and words[index + 1][2][:1].isupper()
+            if skip is not None and skip(start, end, word) or not subtitle and _OPENING.search(text[:start]):
                 continue
             previous = words[index - 1] if index > 0 and _joined(text, words[index - 1][1], start) else None
             following = words[index + 1] if index + 1 < len(words) and \
@@ -107,7 +103,7 @@ class TitleRules:
                 issues.append(Issue(start, end, word, say("capital", "fr", word=word), (announced,), "capital",
                                     self.name, translations("capital", word=word)))
                 continue
-            fix = self._fix(word, previous, before, following, text) or \
+            fix = "The" if subtitle else self._fix(word, previous, before, following, text) or \
                 self._fix_more(word, previous, before, further, following, text)
             if fix is None:
                 continue
