@@ -154,7 +154,7 @@ async def main(items: int, live: int) -> None:
         await Accounts(redis).add("bench", PASSWORD)
         port = free_port()
         settings = make_settings(backends.redis_url, rasa_urls=(backends.rasa_url,), rasa_token=backends.rasa_token,
-                                 actions_url=backends.actions_url, port=port)
+                                 actions_url=backends.actions_url, actions_token=backends.actions_token, port=port)
         app = create_app(settings, {"messenger": messenger(graph.url)})
         app[PROOFREADER] = shared_proofreader(None)
         runner = web.AppRunner(app, access_log=None)

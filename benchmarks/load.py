@@ -93,13 +93,15 @@ class Bench:
         redis_url = start_redis(self.stack, free_port(), self.workdir / "redis", persistent=True)
         self.redis = Redis.from_url(redis_url)
         actions_port, rasa_port, token = str(free_port()), str(free_port()), secrets.token_urlsafe(16)
-        actions_url = f"http://127.0.0.1:{actions_port}/webhook"
+        actions_url, actions_token = f"http://127.0.0.1:{actions_port}/webhook", secrets.token_urlsafe(16)
         model = ensure_model()
         await asyncio.to_thread(start_rasa, self.stack, model, actions_port=actions_port, rasa_port=rasa_port,
-                                env={**rasa_env(), "RELAIS_ACTION_URL": actions_url}, token=token)
+                                env={**rasa_env(), "RELAIS_ACTION_URL": actions_url,
+                                     "RELAIS_ACTIONS_TOKEN": actions_token}, token=token)
         self.graph.url = await self.graph.start()
         env = relais_env(redis_url=redis_url, rasa_url=f"http://127.0.0.1:{rasa_port}", rasa_token=token,
-                         actions_url=actions_url, graph_url=self.graph.url, port=free_port())
+                         actions_url=actions_url, actions_token=actions_token, graph_url=self.graph.url,
+                         port=free_port())
         self.deployment = Deployment(env, self.workdir / "logs")
         await asyncio.to_thread(self.deployment.start_gateway)
         for i in range(2, self.args.gateways + 1):

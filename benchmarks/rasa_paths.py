@@ -44,9 +44,9 @@ from tests.helpers import free_port
 WARMUP = 10
 
 
-def rest_endpoints(redis_url: str, action_url: str) -> str:
+def rest_endpoints(redis_url: str, action_url: str, action_token: str) -> str:
     redis = urlparse(redis_url)
-    return (f"action_endpoint:\n  url: {action_url}\n"
+    return (f"action_endpoint:\n  url: {action_url}\n  headers:\n    Authorization: Bearer {action_token}\n"
             f"tracker_store:\n  type: redis\n  url: {redis.hostname}\n  port: {redis.port}\n  db: 0\n"
             f"  key_prefix: bench\n")
 
@@ -85,13 +85,13 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict:
         redis_url = start_redis(stack, free_port(), workdir / "redis", persistent=False)
         model = ensure_model()
         actions_port, rasa_port, rest_port = str(free_port()), str(free_port()), str(free_port())
-        token = secrets.token_urlsafe(16)
+        token, action_token = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
         action_url = f"http://127.0.0.1:{actions_port}/webhook"
-        env = {**rasa_env(), "RELAIS_ACTION_URL": action_url}
+        env = {**rasa_env(), "RELAIS_ACTION_URL": action_url, "RELAIS_ACTIONS_TOKEN": action_token}
         print("starting Redis, the action server and two Rasa servers …", flush=True)
         start_rasa(stack, model, actions_port=actions_port, rasa_port=rasa_port, env=env, token=token)
         endpoints, credentials = workdir / "endpoints.yml", workdir / "credentials.yml"
-        endpoints.write_text(rest_endpoints(redis_url, action_url))
+        endpoints.write_text(rest_endpoints(redis_url, action_url, action_token))
         credentials.write_text("rest:\n")
         stack.start("rasa-rest", [str(RASA_BIN / "rasa"), "run", "--enable-api", "--auth-token", token, "-i",
                                   "127.0.0.1", "--port", rest_port, "--model", str(model), "--endpoints",
@@ -103,8 +103,8 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict:
         settings = Settings(redis_url=redis_url)
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64)) as session:
             rasa = RasaClient(session, f"http://127.0.0.1:{rasa_port}", token)
-            dialogue = Dialogue(ActionServer(session, action_url, settings.domain_file), Rules.load(settings.rules_file),
-                                Slots(redis))
+            dialogue = Dialogue(ActionServer(session, action_url, settings.domain_file, token=action_token),
+                                Rules.load(settings.rules_file), Slots(redis))
 
             async def parse(text: str) -> None:
                 await rasa.parse(text)

@@ -19,6 +19,7 @@ class Backends:
     rasa_url: str
     rasa_token: str
     actions_url: str
+    actions_token: str
 
 
 def start_backends(workdir: Path, model: Path | None = None) -> Backends:
@@ -26,8 +27,9 @@ def start_backends(workdir: Path, model: Path | None = None) -> Backends:
     actions_port, rasa_port = str(free_port()), str(free_port())
     stack = Stack(dict(os.environ), log_dir=workdir)
     redis_url = start_redis(stack, free_port(), workdir, persistent=False)
-    token = secrets.token_urlsafe(16)
-    env = {**rasa_env(), "RELAIS_ACTION_URL": f"http://127.0.0.1:{actions_port}/webhook"}
+    token, actions_token = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+    env = {**rasa_env(), "RELAIS_ACTION_URL": f"http://127.0.0.1:{actions_port}/webhook",
+           "RELAIS_ACTIONS_TOKEN": actions_token}
     start_rasa(stack, model or ensure_model(), actions_port=actions_port, rasa_port=rasa_port, env=env, token=token)
     return Backends(stack, redis_url, f"http://127.0.0.1:{rasa_port}", token,
-                    f"http://127.0.0.1:{actions_port}/webhook")
+                    f"http://127.0.0.1:{actions_port}/webhook", actions_token)

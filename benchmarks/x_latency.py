@@ -53,12 +53,13 @@ async def run(count: int, workdir: Path) -> dict[str, list[float]]:
         redis_url = start_redis(stack, free_port(), workdir / "redis", persistent=False)
         redis = Redis.from_url(redis_url)
         actions_port, rasa_port, token = str(free_port()), str(free_port()), secrets.token_urlsafe(16)
-        actions_url = f"http://127.0.0.1:{actions_port}/webhook"
+        actions_url, actions_token = f"http://127.0.0.1:{actions_port}/webhook", secrets.token_urlsafe(16)
         await asyncio.to_thread(start_rasa, stack, ensure_model(), actions_port=actions_port, rasa_port=rasa_port,
-                                env={**rasa_env(), "RELAIS_ACTION_URL": actions_url}, token=token)
+                                env={**rasa_env(), "RELAIS_ACTION_URL": actions_url,
+                                     "RELAIS_ACTIONS_TOKEN": actions_token}, token=token)
         graph.url, xapi.url = await graph.start(), await xapi.start()
         env = relais_env(redis_url=redis_url, rasa_url=f"http://127.0.0.1:{rasa_port}", rasa_token=token,
-                         actions_url=actions_url, graph_url=graph.url, port=free_port(),
+                         actions_url=actions_url, actions_token=actions_token, graph_url=graph.url, port=free_port(),
                          RELAIS_CHANNELS="messenger,x", X_CONSUMER_SECRET=CONSUMER_SECRET,
                          X_ACCESS_TOKEN=USER_TOKEN, X_API_BASE=xapi.url, X_SEND_LIMITS="1000000/900",
                          X_APP_SEND_LIMITS="1000000/86400")

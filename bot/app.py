@@ -10,11 +10,19 @@ one atomic call (shared with the deliveries that arrive at the same moment:
 redelivers).
 The gateway never waits on NLU or on a platform's send API: workers
 (``relais worker``) do that in their own processes.
+
+A platform's subscription check (``GET``) is answered at most so often per
+client address and in all (``bot.ratelimit``). How long a client may take to
+send a request and how many connections one process keeps: ``bot.edge``.
+``/metrics`` is served only with ``RELAIS_METRICS_TOKEN`` set, and answers
+only ``Authorization: Bearer <that token>`` (401 otherwise): the figures are
+for the operator's Prometheus, not for anyone on the webhook port.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 import time
@@ -25,14 +33,17 @@ from aiohttp.abc import AbstractAccessLogger
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 
-from bot import metrics, redis_keys as keys, sandbox
+from bot import edge, metrics, redis_keys as keys, sandbox
 from bot.channels import Channel, load_channels
 from bot.console import setup_console
 from bot.errors import OverloadError, PayloadError, RelaisError
-from bot.keys import CHANNELS, INTAKE, QUEUE, REDIS, SETTINGS
+from bot.forwarded import client_address
+from bot.keys import CHANNELS, CHECK_LIMIT, INTAKE, QUEUE, REDIS, SETTINGS
 from bot.pipeline.delivery import record_echo
+from bot.pipeline.flood import SenderLimit
 from bot.pipeline.intake import Intake
 from bot.pipeline.queue import InboundQueue
+from bot.ratelimit import CheckLimit
 from bot.settings import Settings
 
 log = logging.getLogger("relais.gateway")
@@ -49,7 +60,10 @@ async def errors_to_http(request: web.Request, handler) -> web.StreamResponse:
     except RelaisError as exc:
         log.info("%s %s refused: %s %s", request.method, request.path, exc.status, exc.public)
         headers = {"Retry-After": str(exc.retry_after_s)} if getattr(exc, "retry_after_s", None) else None
-        return web.json_response({"error": exc.public}, status=exc.status, headers=headers)
+        response = web.json_response({"error": exc.public}, status=exc.status, headers=headers)
+        if getattr(exc, "close_connection", False):
+            response.force_close()
+        return response
     except web.HTTPRequestEntityTooLarge:
         return web.json_response({"error": f"body larger than {MAX_BODY_BYTES} bytes"}, status=413)
 
@@ -74,8 +88,10 @@ async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     redis = redis_client(settings)
     app[REDIS] = redis
-    app[QUEUE] = InboundQueue(redis, dedup_ttl_s=settings.dedup_ttl_s)
+    app[QUEUE] = InboundQueue(redis, dedup_ttl_s=settings.dedup_ttl_s,
+                              sender_limit=SenderLimit(settings.sender_limit, settings.sender_window_s))
     app[INTAKE] = Intake(app[QUEUE])
+    app[CHECK_LIMIT] = CheckLimit(redis, settings.check_limit_client, settings.check_limit_total)
     try:
         await app[QUEUE].ensure_group()
     except RedisError as exc:  # readiness says so; the group is created when Redis is back
@@ -98,8 +114,9 @@ def receive_handler(channel: Channel):
     async def receive(request: web.Request) -> web.Response:
         """``POST`` events: whole body → signature → parse → enqueue → 200."""
         platform = channel.platform
+        settings = request.app[SETTINGS]
         try:
-            body = await request.read()
+            body = await edge.read_body(request, settings.body_timeout_s)
         except web.HTTPRequestEntityTooLarge:
             metrics.DELIVERIES.labels(platform, "too_large").inc()
             raise
@@ -111,13 +128,14 @@ def receive_handler(channel: Channel):
             raise
         for reason, count in batch.skipped.items():
             metrics.SKIPPED_EVENTS.labels(platform, reason).inc(count)
-        settings = request.app[SETTINGS]
         started = time.perf_counter()
         try:
             async with asyncio.timeout(settings.enqueue_budget_s):
                 fresh = await request.app[INTAKE].enqueue(batch.messages)
                 for echo in batch.echoes:
                     await record_echo(request.app[REDIS], echo.platform, echo.tag, echo.platform_message_id)
+                if channel.renews_dedupe and batch.messages:
+                    await renew_dedupe(request.app[REDIS], batch.messages, settings.dedup_ttl_s)
         except (TimeoutError, RedisError) as exc:
             metrics.DELIVERIES.labels(platform, "overloaded").inc()
             log.warning("could not enqueue within %.1fs (%s); asking the platform to retry",
@@ -131,8 +149,20 @@ def receive_handler(channel: Channel):
     return receive
 
 
+async def renew_dedupe(redis: Redis, messages, ttl_s: int) -> None:
+    """Keep the ids of a delivery "seen" ``ttl_s`` from now: a platform that redelivers again and again
+    (``Channel.renews_dedupe``) never outlasts its dedupe (``bot.settings.DEDUP_TTL_S``)."""
+    async with redis.pipeline(transaction=False) as pipe:
+        for message in messages:
+            pipe.expire(keys.seen(message.platform, message.message_id), ttl_s)
+        await pipe.execute()
+
+
 def check_handler(channel: Channel):
     async def check(request: web.Request) -> web.Response:
+        """The platform's subscription check, at most so often per client and in all (``bot.ratelimit``)."""
+        await request.app[CHECK_LIMIT].take(channel.platform,
+                                            client_address(request, request.app[SETTINGS].trusted_proxies))
         body, content_type = channel.answer_check(request.query)
         return web.Response(text=body, content_type=content_type)
     return check
@@ -178,6 +208,12 @@ async def ready(request: web.Request) -> web.Response:
 
 
 async def metrics_handler(request: web.Request) -> web.Response:
+    """Prometheus figures, for the bearer of ``RELAIS_METRICS_TOKEN`` only."""
+    token = request.app[SETTINGS].metrics_token
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if not (token and scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())):
+        return web.json_response({"error": "metrics need Authorization: Bearer <RELAIS_METRICS_TOKEN>"},
+                                 status=401, headers={"WWW-Authenticate": "Bearer"})
     stats, alive = None, None
     try:
         stats = await request.app[QUEUE].stats()
@@ -189,13 +225,15 @@ async def metrics_handler(request: web.Request) -> web.Response:
 
 
 def create_app(settings: Settings, channels: dict[str, Channel] | None = None) -> web.Application:
-    app = web.Application(middlewares=[errors_to_http], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(middlewares=[errors_to_http], client_max_size=MAX_BODY_BYTES,
+                          handler_args=edge.server_options(settings))
     app[SETTINGS] = settings
     app[CHANNELS] = channels if channels is not None else load_channels_from_env(settings)
     app.cleanup_ctx.append(_redis_ctx)
     app.router.add_get("/healthz", health)
     app.router.add_get("/readyz", ready)
-    app.router.add_get("/metrics", metrics_handler)
+    if settings.metrics_token:
+        app.router.add_get("/metrics", metrics_handler)
     for channel in app[CHANNELS].values():
         app.router.add_get(channel.webhook_path, check_handler(channel))
         app.router.add_post(channel.webhook_path, receive_handler(channel))

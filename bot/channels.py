@@ -105,6 +105,9 @@ class Channel(abc.ABC):
     platform: ClassVar[str]
     limits: ClassVar[ChannelLimits]
     webhook_path: ClassVar[str]
+    # The platform can deliver an event again and again (X's replays): each delivery then renews the
+    # dedupe of the ids it carries, so they stay "seen" ``dedup_ttl_s`` after the latest one.
+    renews_dedupe: ClassVar[bool] = False
 
     @classmethod
     @abc.abstractmethod

@@ -5,6 +5,8 @@
     ├── SignatureError          401  a webhook not signed by the platform
     ├── ForbiddenError          403  well formed but not allowed (no secret configured, bad token)
     ├── PayloadError            400  a body that is not the platform's documented JSON
+    ├── SlowClientError         408  a body that did not arrive in time (the connection is closed)
+    ├── RateLimitError          429  too many requests of a kind; ``Retry-After`` says when to retry
     ├── OverloadError           503  cannot take the request now; ``Retry-After`` says when to retry
     ├── SendError               502  a platform refused a reply (tools that send directly)
     ├── RasaError               502  the Rasa server or the action server failed
@@ -51,6 +53,23 @@ class PayloadError(RelaisError):
     """A webhook body that is not the JSON the platform documents."""
 
     status = 400
+
+
+class SlowClientError(RelaisError):
+    """A request whose body did not arrive whole in time; the connection is closed after the answer."""
+
+    status = 408
+    close_connection = True
+
+
+class RateLimitError(RelaisError):
+    """Too many requests of one kind from one client, or from everyone; retry after ``retry_after_s``."""
+
+    status = 429
+
+    def __init__(self, public: str, *, retry_after_s: int = 60) -> None:
+        super().__init__(public)
+        self.retry_after_s = retry_after_s
 
 
 class OverloadError(RelaisError):

@@ -11,6 +11,7 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.pipeline.intake import Intake
+    from bot.ratelimit import CheckLimit
     from bot.pipeline.queue import InboundQueue
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -18,3 +19,4 @@ REDIS = web.AppKey("redis", Redis)
 QUEUE = web.AppKey("queue", "InboundQueue")
 INTAKE = web.AppKey("intake", "Intake")
 CHANNELS = web.AppKey("channels", dict)
+CHECK_LIMIT = web.AppKey("check_limit", "CheckLimit")

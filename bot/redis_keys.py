@@ -4,12 +4,28 @@ Keys used together in one Lua script share a hash tag (the part in ``{}``),
 so the same scripts run on Redis Cluster: the queue's keys are all tagged
 ``{q}``, a conversation's keys are tagged with the conversation id.
 
+Every key expires except those of ``WITHOUT_TTL`` (at the end of this
+module), each bounded otherwise as its row says: a length cap, entries
+removed once done, or one per open item, account or worker. A cap drops the
+oldest handled (resolved) entries first; an open CM case is never dropped.
+
 =====================================  ==========  =====================================================
 key                                     type        lifetime / owner
 =====================================  ==========  =====================================================
 ``relais:{q}:inbound``                  stream      entries deleted by the worker that acknowledges them
-``relais:{q}:seen:<platform>:<mid>``    string      ``dedup_ttl_s`` (7 days, longer than any redelivery)
+``relais:{q}:seen:<platform>:<mid>``    string      ``dedup_ttl_s`` (7 days, longer than any redelivery;
+                                                        renewed by each X delivery of the id)
+``relais:{checks}:<platform>:<who>``    string      a platform check's count (``who``: ``all`` or
+                                                        ``client:<address>``); one minute from the first
 ``relais:{q}:seq:<conversation>``       string      30 days, renewed by each message of the conversation
+``relais:{q}:rate:<conversation>``      string      the sender's messages in the current window;
+                                                        ``sender_window_s`` (60 s) from its first one
+``relais:{q}:flood:<conversation>``     string      the sender is over its limit and was told once;
+                                                        ``FLOOD_QUIET_S`` (1 hour) after the last
+                                                        message over the limit
+``relais:{q}:overflow:<conversation>``  list        every message over the limit, for the CM; the
+                                                        newest ``OVERFLOW_KEEP`` (100,000); 30 days
+                                                        after the last one
 ``relais:{q}:delayed``                  zset        member removed when it is due (scheduler)
 ``relais:{q}:delayed:items``            hash        field removed with its zset member
 ``relais:{q}:dead``                     stream      MAXLEN 10,000; ``relais dead`` lists and requeues
@@ -28,7 +44,10 @@ key                                     type        lifetime / owner
 ``relais:worker:<consumer>``            string      3 heartbeats: that worker's status
 ``relais:outcomes`` / ``relais:failed`` stream      MAXLEN 100,000
 ``relais:alerts``                       stream      MAXLEN 10,000: what an operator must act on
-``relais:cm:queue``                     stream      MAXLEN 100,000: cases for the CMs
+``relais:cm:queue``                     stream      cases for the CMs: the newest ``CM_QUEUE_MAX``
+                                                        (100,000), oldest trimmed first, but never one the
+                                                        console has not indexed (after its cursor); each
+                                                        text of a case at most 5,000 characters
 ``relais:sandbox:outbox:<p>:<user>``    list        1 hour (sandbox mode only)
 =====================================  ==========  =====================================================
 
@@ -40,19 +59,44 @@ key                                         type        lifetime / owner
 ``relais:console:accounts``                 set         names of CM accounts; ``relais cm add`` / ``disable``
 ``relais:console:account:<name>``           hash        until disabled: role, Argon2id hash, TOTP secret,
                                                         language, ``away_seen_at`` (digest last read)
-``relais:console:session:<sha256>``         string      ``console_session_s`` idle (renewed per request)
-``relais:console:sessions:<name>``          set         a CM's session keys; emptied when disabled
-``relais:console:fails:account:<name>``     string      15 minutes: failed sign-ins of one account
-``relais:console:fails:ip:<address>``       string      15 minutes: failed sign-ins from one address
-``relais:console:cursor``                   string      last CM-queue entry indexed (console's index)
+``relais:console:session:<sha256>``         string      ``console_session_idle_s`` idle (renewed by what a
+                                                        CM does, not by the page's background requests),
+                                                        never past ``console_session_max_s`` after sign-in
+``relais:console:sessions:<name>``          set         a CM's session keys; ``console_session_max_s``
+                                                        after the last sign-in; emptied when the account
+                                                        is disabled or its password, role or TOTP changes
+``relais:console:fails:account:<name>``     string      15 minutes: failed password checks of one account
+``relais:console:fails:ip:<address>``       string      15 minutes: failed password checks from one address
+                                                        (an IPv6 client: its /64)
+``relais:console:{signin}:account:<name>``  string      sign-in throttle: the account's next free slot (ms
+                                                        since the epoch); expires when the bucket is full
+``relais:console:{signin}:ip:<address>``    string      the same for one client address (IPv6: its /64)
+``relais:console:{signin}:device:<sha256>`` string      the same for one browser's device lane
+``relais:console:device:<sha256>``          string      ``CONSOLE_DEVICE_TTL_S`` (30 days) after the last
+                                                        sign-in from that browser: its account's name
+``relais:console:totp:<name>``              string      ``CONSOLE_TOTP_STEP_TTL_S`` (2 minutes): the last
+                                                        TOTP time step accepted (codes are single-use)
+``relais:console:cursor``                   string      last CM-queue entry indexed (console's index);
+                                                        ``CONSOLE_CURSOR_TTL_S`` (7 days) after the last
+                                                        sync, then a console starts from the last 7 days
 ``relais:console:sync``                     string      2 s: one process indexes the CM queue at a time
 ``relais:console:open:<view>``              zset        open items of ``escalations`` / ``drafts``, by
-                                                        tone then age; removed when handled
-``relais:console:handled``                  zset        items handled, by time; pruned after 7 days
-``relais:console:item:<id>``                hash        an inbox item: until handled, then 7 days (its
-                                                        ``viewer:<cm>`` fields: who has it open, 2 minutes)
-``relais:console:conv:{<c>}``               list        30 days: the conversation's cases, CM replies, notes
-``relais:console:escalation:{<c>}``         string      the conversation's open escalation item; until resolved
+                                                        tone then age; removed when handled: one member
+                                                        per open item, and an open item is never dropped
+``relais:console:handled``                  zset        items handled, by time: 7 days, at most the
+                                                        newest ``CONSOLE_HANDLED_MAX`` (100,000); past
+                                                        either the oldest go first, with their item
+``relais:console:item:<id>``                hash        an inbox item: no TTL while open (never dropped;
+                                                        its size is capped: its newest 100 case ids, its
+                                                        first 20 reasons), then 7 days once handled, or
+                                                        less past the handled cap (its ``viewer:<cm>``
+                                                        fields: who has it open, 2 minutes)
+``relais:console:case:<id>``                string      the item's latest case (JSON, bounded as the CM
+                                                        queue bounds it): lives as long as its item
+``relais:console:conv:{<c>}``               list        the conversation's cases, CM replies, notes: the
+                                                        newest ``CONSOLE_CONV_MAX`` (500); 30 days
+``relais:console:escalation:{<c>}``         string      the conversation's open escalation item; no TTL,
+                                                        deleted when that item is handled
 ``relais:console:audit``                    stream      MAXLEN 100,000: every CM action, with its diff
 ``relais:console:events``                   stream      MAXLEN 10,000: live updates for every gateway
 ``relais:worker:console-<host>-<pid>``      string      while the console holds a conversation's lease
@@ -78,7 +122,8 @@ one Lua script:
 =========================================  ==========  =================================================
 
 The X channel also writes ``relais:{q}:seen:x:<dm_event_id>`` (above, same TTL) for each DM it
-sends, so X's ``dm.sent`` copy of it is dropped by the inbound dedupe.
+sends, so X's ``dm.sent`` copy of it is dropped by the inbound dedupe; each X delivery renews the
+``seen`` key of every id it carries (``Channel.renews_dedupe``).
 
 Conversation tone history (``bot/pipeline/tone_history.py`` owns it; the routing policy reads it):
 
@@ -146,14 +191,29 @@ OUTCOMES = "relais:outcomes"
 FAILED = "relais:failed"
 ALERTS = "relais:alerts"
 CM_QUEUE = "relais:cm:queue"
+CM_QUEUE_MAX = 100_000  # CM-queue entries kept once the console indexed them (bot/pipeline/cm_queue.py)
 
 
 def seen(platform: str, message_id: str) -> str:
     return f"relais:{{q}}:seen:{platform}:{message_id}"
 
 
+def check_count(platform: str, who: str) -> str:
+    """One window's count of a platform's subscription checks (``bot/ratelimit.py``)."""
+    return f"relais:{{checks}}:{platform}:{who}"
+
+
 def seq(conversation_id: str) -> str:
     return f"relais:{{q}}:seq:{conversation_id}"
+
+
+FLOOD_QUIET_S = 3600  # a flood's one case and one line hold until its sender is this long under the limit
+OVERFLOW_KEEP = 100_000  # messages over the limit kept per conversation
+
+
+def sender(what: str, conversation_id: str) -> str:
+    """``rate``, ``flood`` or ``overflow`` of one sender's limit at intake (``bot/pipeline/flood.py``)."""
+    return f"relais:{{q}}:{what}:{conversation_id}"
 
 
 def conversation(conversation_id: str, what: str) -> str:
@@ -198,8 +258,13 @@ CONSOLE_HANDLED = "relais:console:handled"
 CONSOLE_AUDIT = "relais:console:audit"
 CONSOLE_EVENTS = "relais:console:events"
 CONSOLE_HANDLED_TTL_S = 7 * 24 * 3600
+CONSOLE_HANDLED_MAX = 100_000  # handled items kept at most (the oldest go first)
+CONSOLE_CONV_MAX = 500  # entries of a conversation's console log
+CONSOLE_CURSOR_TTL_S = 7 * 24 * 3600  # the index cursor after the last sync; how far back a console starts
 CONSOLE_LOGIN_WINDOW_S = 15 * 60
 CONSOLE_VIEWING_TTL_S = 120
+CONSOLE_DEVICE_TTL_S = 30 * 24 * 3600  # a browser's sign-in lane, after its last sign-in
+CONSOLE_TOTP_STEP_TTL_S = 120  # past the last moment a code of the remembered step is valid
 
 
 def console_account(name: str) -> str:
@@ -219,12 +284,30 @@ def console_fails(kind: str, who: str) -> str:
     return f"relais:console:fails:{kind}:{who}"
 
 
+def console_signin_slots(kind: str, who: str) -> str:
+    """The sign-in throttle's bucket of one ``account``, ``ip`` or ``device`` (one Lua script: tag ``{signin}``)."""
+    return f"relais:console:{{signin}}:{kind}:{who}"
+
+
+def console_device(token_hash: str) -> str:
+    return f"relais:console:device:{token_hash}"
+
+
+def console_totp_step(name: str) -> str:
+    return f"relais:console:totp:{name}"
+
+
 def console_open(view: str) -> str:
     return f"relais:console:open:{view}"
 
 
 def console_item(item_id: str) -> str:
     return f"relais:console:item:{item_id}"
+
+
+def console_case(item_id: str) -> str:
+    """An item's latest case, beside the item (the item's hash stays small)."""
+    return f"relais:console:case:{item_id}"
 
 
 def console_conversation(conversation_id: str) -> str:
@@ -260,3 +343,17 @@ def x_token(account_id: str) -> str:
 
 def x_token_lock(account_id: str) -> str:
     return f"relais:x:token:{account_id}:refresh"
+
+
+# -- bounds -------------------------------------------------------------------------------------
+
+# The keys that live without a TTL, as glob patterns: each is bounded otherwise, as its row in the
+# tables above says (a length cap, entries removed once done, one per open item, account or worker);
+# a console item and its case only while the item is open. Every other key Relais writes expires.
+WITHOUT_TTL = (
+    INBOUND, DELAYED, DELAYED_ITEMS, DEAD, WORKERS, OUTCOMES, FAILED, ALERTS, CM_QUEUE, ACK_DUE, ACK_ITEMS,
+    blocked("*", "*"),
+    CONSOLE_ACCOUNTS, console_account("*"), console_open("*"), CONSOLE_HANDLED, console_item("*"),
+    console_case("*"), console_escalation("*"), CONSOLE_AUDIT, CONSOLE_EVENTS,
+    X_ALIVE, x_token("*"),
+)

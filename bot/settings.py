@@ -26,6 +26,20 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 # come first, and the backlog they queued is worked off a moment later.
 BACKEND_NICE = 10
 
+# How long a message id stays "seen" (the inbound dedupe, and the mark the X channel sets on each DM it
+# sends). It must outlive every path on which a platform can deliver an event again:
+# * Meta retries a webhook it could not deliver, less and less often, for up to 36 hours;
+# * X retries a POST for a few minutes; its replay (``POST /2/webhooks/replay``, what ``relais x replay``
+#   and a worker's recovery after downtime ask for) reaches 24 hours back, and the Account Activity
+#   replay, which the same webhook can be sent, five days; a job then delivers over time
+#   (``webhooks.x.admin.X_REDELIVERY_MAX_S``: six days in all);
+# * a replay covers the events delivered or attempted in its window, which can include the deliveries
+#   of an earlier replay, so one X event can come back again and again: each X delivery therefore renews
+#   the mark of every id it carries (``Channel.renews_dedupe``), and the mark lives this long after the
+#   latest delivery, not the first.
+# Seven days is longer than each of those windows (tests/webhooks/x/test_dedupe_window.py checks it).
+DEDUP_TTL_S = 7 * 24 * 3600
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -56,16 +70,42 @@ class Settings:
     actions_timeout_s: float = 10.0
     enqueue_budget_s: float = 2.0  # longer than this to enqueue → 503 with Retry-After
     redis_max_connections: int = 64
-    dedup_ttl_s: int = 7 * 24 * 3600  # longer than Meta's and X's redelivery windows
+    dedup_ttl_s: int = DEDUP_TTL_S  # longer than Meta's and X's redelivery windows (see DEDUP_TTL_S)
+    # The gateway's edge (bot/edge.py): a connection has idle_timeout_s to send a complete request head
+    # (and may stay that long idle between requests); a webhook's body then has body_timeout_s to arrive
+    # whole; one gateway process keeps at most max_connections open. /metrics answers only the bearer
+    # metrics_token (not served without one).
+    idle_timeout_s: float = 15.0
+    body_timeout_s: float = 10.0
+    max_connections: int = 1000
+    metrics_token: str = field(default="", repr=False)
+    # The platforms' subscription checks (X's CRC, Meta's verify GET): at most this many a minute per
+    # client address and in all (bot/ratelimit.py); 429 with Retry-After beyond.
+    check_limit_client: int = 10
+    check_limit_total: int = 60
+    # One sender may queue this many messages per window; the rest are recorded for a person
+    # (bot/pipeline/flood.py). 0 turns the limit off.
+    sender_limit: int = 20
+    sender_window_s: int = 60
     policy_file: str = str(ROOT / "policy.yml")
     brand_file: str = str(ROOT / "brand.yml")
     domain_file: str = str(ROOT / "domain.yml")
     rules_file: str = str(ROOT / "nlu_data" / "rules.yml")
-    # The CM console (/console): served unless RELAIS_CONSOLE=off; a session lasts this long idle;
-    # with console_totp_required an account without a second factor cannot sign in.
+    # The CM console (/console): served unless RELAIS_CONSOLE=off. A session ends after this long
+    # without the CM doing anything, and this long after signing in whatever happens; with
+    # console_totp_required every account needs a second factor (an admin's always does).
     console: bool = True
-    console_session_s: int = 8 * 3600
+    console_session_idle_s: int = 2 * 3600
+    console_session_max_s: int = 12 * 3600
     console_totp_required: bool = False
+    # Sign-in (bot/console/throttle.py, bot/console/passwords.py): one password check per account,
+    # and per client address, per slot once the burst is spent; Argon2 checks at once / waiting.
+    console_signin_account_slot_s: float = 10.0
+    console_signin_address_slot_s: float = 2.0
+    console_hash_concurrency: int = 2
+    console_hash_queue: int = 8
+    # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (bot/forwarded.py).
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
 
     @property
     def claim_idle_ms(self) -> int:
@@ -143,6 +183,7 @@ def _file(env: Mapping[str, str], key: str, default: str) -> str:
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from the environment, raising ConfigError naming the first bad key."""
     from bot.channels import registered_platforms
+    from bot.forwarded import parse_proxies
 
     env = os.environ if env is None else env
     rasa_urls = tuple(u.strip() for u in (env.get("RASA_URL", "") or "http://127.0.0.1:5005").split(",") if u.strip())
@@ -156,6 +197,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                           f"(known: {', '.join(registered_platforms())})")
     sandbox = env_bool(env, "RELAIS_SANDBOX", False)
     defaults = Settings(redis_url="redis://127.0.0.1:6379/0")
+    # RELAIS_CONSOLE_SESSION_S, the idle limit's earlier name, still sets it.
+    idle_key = "RELAIS_CONSOLE_SESSION_IDLE_S" if env.get("RELAIS_CONSOLE_SESSION_IDLE_S", "").strip() \
+        else "RELAIS_CONSOLE_SESSION_S"
+    session_idle_s = env_int(env, idle_key, defaults.console_session_idle_s, minimum=60)
+    session_max_s = env_int(env, "RELAIS_CONSOLE_SESSION_MAX_S", defaults.console_session_max_s, minimum=60)
+    if session_max_s < session_idle_s:
+        raise ConfigError(f"setting RELAIS_CONSOLE_SESSION_MAX_S ({session_max_s}) must be >= {idle_key} "
+                          f"({session_idle_s})")
     return Settings(
         redis_url=env_url(env, "REDIS_URL", ("redis", "rediss", "unix")),
         rasa_urls=rasa_urls,
@@ -175,11 +224,28 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         send_attempts=env_int(env, "RELAIS_SEND_ATTEMPTS", defaults.send_attempts),
         echo_wait_s=env_float(env, "RELAIS_ECHO_WAIT_S", defaults.echo_wait_s),
         order_wait_s=env_float(env, "RELAIS_ORDER_WAIT_S", defaults.order_wait_s),
+        sender_limit=env_int(env, "RELAIS_SENDER_LIMIT", defaults.sender_limit, minimum=0),
+        sender_window_s=env_int(env, "RELAIS_SENDER_WINDOW_S", defaults.sender_window_s),
         rasa_timeout_s=env_float(env, "RASA_TIMEOUT_S", defaults.rasa_timeout_s),
         redis_max_connections=env_int(env, "RELAIS_REDIS_MAX_CONNECTIONS", defaults.redis_max_connections, 4),
+        idle_timeout_s=env_float(env, "RELAIS_IDLE_TIMEOUT_S", defaults.idle_timeout_s, minimum=0.1),
+        body_timeout_s=env_float(env, "RELAIS_BODY_TIMEOUT_S", defaults.body_timeout_s, minimum=0.1),
+        max_connections=env_int(env, "RELAIS_MAX_CONNECTIONS", defaults.max_connections, minimum=8),
+        metrics_token=env.get("RELAIS_METRICS_TOKEN", "").strip(),
+        check_limit_client=env_int(env, "RELAIS_CHECK_LIMIT_CLIENT", defaults.check_limit_client),
+        check_limit_total=env_int(env, "RELAIS_CHECK_LIMIT_TOTAL", defaults.check_limit_total),
         policy_file=_file(env, "RELAIS_POLICY_FILE", defaults.policy_file),
         brand_file=_file(env, "RELAIS_BRAND_FILE", defaults.brand_file),
         console=env_bool(env, "RELAIS_CONSOLE", defaults.console),
-        console_session_s=env_int(env, "RELAIS_CONSOLE_SESSION_S", defaults.console_session_s, minimum=60),
+        console_session_idle_s=session_idle_s,
+        console_session_max_s=session_max_s,
         console_totp_required=env_bool(env, "RELAIS_CONSOLE_TOTP_REQUIRED", defaults.console_totp_required),
+        console_signin_account_slot_s=env_float(env, "RELAIS_CONSOLE_SIGNIN_ACCOUNT_SLOT_S",
+                                                defaults.console_signin_account_slot_s),
+        console_signin_address_slot_s=env_float(env, "RELAIS_CONSOLE_SIGNIN_ADDRESS_SLOT_S",
+                                                defaults.console_signin_address_slot_s),
+        console_hash_concurrency=env_int(env, "RELAIS_CONSOLE_HASH_CONCURRENCY", defaults.console_hash_concurrency),
+        console_hash_queue=env_int(env, "RELAIS_CONSOLE_HASH_QUEUE", defaults.console_hash_queue, minimum=0),
+        trusted_proxies=parse_proxies(env["RELAIS_TRUSTED_PROXIES"]) if env.get("RELAIS_TRUSTED_PROXIES", "").strip()
+        else defaults.trusted_proxies,
     )

@@ -265,7 +265,7 @@ class Poster:
 # -- the deployment -----------------------------------------------------------------------------------
 
 def relais_env(*, redis_url: str, rasa_url: str, rasa_token: str, actions_url: str, graph_url: str, port: int,
-               page_token: str = PAGE_TOKEN, **extra: str) -> dict[str, str]:
+               page_token: str = PAGE_TOKEN, actions_token: str = "", **extra: str) -> dict[str, str]:
     """The environment of ``relais gateway`` and ``relais worker`` for a private deployment."""
     env = {k: v for k, v in rasa_env().items()
            if not k.startswith(("RELAIS_", "MESSENGER_", "RASA_", "GRAPH_API_")) and k != "REDIS_URL"}
@@ -275,6 +275,7 @@ def relais_env(*, redis_url: str, rasa_url: str, rasa_token: str, actions_url: s
         "RASA_URL": rasa_url,
         "RASA_TOKEN": rasa_token,
         "RELAIS_ACTION_URL": actions_url,
+        "RELAIS_ACTIONS_TOKEN": actions_token,
         "RELAIS_HOST": "127.0.0.1",
         "RELAIS_PORT": str(port),
         "RELAIS_CHANNELS": "messenger",

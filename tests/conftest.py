@@ -1,7 +1,7 @@
 """Shared fixtures: a real redis-server, the real Rasa server and action server, a fake Graph API.
 
-The Rasa server (with an auth token) and the action server are started once
-per session from the trained model (``relais train`` runs before the suite);
+The Rasa server and the action server (each with its own token) are started
+once per session from the trained model (``relais train`` runs before the suite);
 the gateway under test is the real aiohttp app served on 127.0.0.1, and its
 workers are the real pipeline, run in the test's event loop.
 """
@@ -53,18 +53,19 @@ class RasaStack:
     token: str
     logs: Path
     brand_file: Path
+    actions_token: str  # the action server answers only requests that carry it
 
 
 @pytest.fixture(scope="session")
 def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
     model = ensure_model()
     actions_port, rasa_port = str(free_port()), str(free_port())
-    token = secrets.token_urlsafe(16)
+    token, actions_token = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
     logs = tmp_path_factory.mktemp("stack-logs")
     brand_file = logs / "brand.yml"  # the action server's own copy, which a test may edit
     shutil.copy(ROOT / "brand.yml", brand_file)
     env = {**rasa_env(), "RELAIS_ACTION_URL": f"http://127.0.0.1:{actions_port}/webhook",
-           "RELAIS_BRAND_FILE": str(brand_file)}
+           "RELAIS_ACTIONS_TOKEN": actions_token, "RELAIS_BRAND_FILE": str(brand_file)}
     stack = Stack(env, log_dir=logs)
     try:
         start_rasa(stack, model, actions_port=actions_port, rasa_port=rasa_port, env=env, token=token)
@@ -74,7 +75,7 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
         stack.stop()
         raise
     yield RasaStack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}/webhook", token, logs,
-                    brand_file)
+                    brand_file, actions_token)
     stack.stop()
 
 
@@ -96,7 +97,7 @@ async def webhook_only(redis: Redis, redis_url: str) -> AsyncIterator[TestClient
 
 def stack_settings(redis_url: str, rasa_stack: RasaStack, **overrides):
     return make_settings(redis_url, rasa_urls=(rasa_stack.rasa_url,), rasa_token=rasa_stack.token,
-                         actions_url=rasa_stack.actions_url, **overrides)
+                         actions_url=rasa_stack.actions_url, actions_token=rasa_stack.actions_token, **overrides)
 
 
 @pytest_asyncio.fixture

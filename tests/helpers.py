@@ -35,6 +35,7 @@ from webhooks.signature import sign
 APP_SECRET = "test-app-secret"
 VERIFY_TOKEN = "test-verify-token"
 PAGE_TOKEN = "test-page-token"
+METRICS_TOKEN = "test-metrics-token"
 DEMO_PAGE_ID = simulate.DEMO_PAGE_ID
 STREAM = "relais:{q}:inbound"
 
@@ -71,6 +72,7 @@ def make_settings(redis_url: str, **overrides) -> Settings:
         echo_wait_s=2.0,
         send_retry_base_s=0.2,
         rasa_attempts=2,
+        metrics_token=METRICS_TOKEN,
     )
     values.update(overrides)
     return Settings(**values)
@@ -89,6 +91,13 @@ async def serve(settings: Settings, channels: dict | None = None) -> TestClient:
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     return client
+
+
+async def read_metrics(client: TestClient) -> str:
+    """The gateway's ``/metrics``, read as the operator's Prometheus does (with the metrics token)."""
+    resp = await client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert resp.status == 200, resp.status
+    return await resp.text()
 
 
 async def close_client(client: TestClient, timeout_s: float = 15.0) -> None:

@@ -43,7 +43,8 @@ async def deployed(tmp_path: Path, redis: Redis, redis_url: str, rasa_stack, gra
     """The gateway and ``workers`` worker processes, ready; stopped (all of them) afterwards."""
     graph_url = graph.url
     settings = relais_env(redis_url=redis_url, rasa_url=rasa_stack.rasa_url, rasa_token=rasa_stack.token,
-                          actions_url=rasa_stack.actions_url, graph_url=graph_url, port=free_port(),
+                          actions_url=rasa_stack.actions_url, actions_token=rasa_stack.actions_token,
+                          graph_url=graph_url, port=free_port(),
                           **{**FAST, **env})
     deployment = Deployment(settings, tmp_path / "logs")
     try:

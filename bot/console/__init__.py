@@ -73,7 +73,9 @@ def _console_ctx(parent: web.Application, settings: Settings):
         from bot.console.audit import AuditLog
         from bot.console.context import CLOCK, CONSOLE, PROOFREADER, Console
         from bot.console.inbox import Inbox
+        from bot.console.passwords import PasswordChecker
         from bot.console.sending import ConsoleSender
+        from bot.console.throttle import Throttle
         from bot.errors import ConfigError
         from bot.keys import CHANNELS, QUEUE, REDIS
 
@@ -84,9 +86,14 @@ def _console_ctx(parent: web.Application, settings: Settings):
             if getattr(channel, "session", None) is None:
                 channel.open(session)
         inbox = Inbox(redis)
-        console = Console(settings, redis, channels, accounts=Accounts(redis),
-                          sessions=auth.Sessions(redis, settings.console_session_s), throttle=auth.Throttle(redis),
-                          inbox=inbox, audit=AuditLog(redis), events=events.Broadcaster(redis, inbox),
+        audit = AuditLog(redis)
+        passwords = PasswordChecker(settings.console_hash_concurrency, settings.console_hash_queue)
+        console = Console(settings, redis, channels, accounts=Accounts(redis, passwords, audit),
+                          sessions=auth.Sessions(redis, settings.console_session_idle_s,
+                                                 settings.console_session_max_s),
+                          throttle=Throttle(redis, settings.console_signin_account_slot_s,
+                                            settings.console_signin_address_slot_s),
+                          inbox=inbox, audit=audit, events=events.Broadcaster(redis, inbox),
                           sender=ConsoleSender(redis, parent[QUEUE], channels, sandbox=settings.sandbox,
                                                lock_ttl_ms=settings.lock_ttl_ms,
                                                send_attempts=settings.send_attempts,

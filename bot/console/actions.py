@@ -131,6 +131,8 @@ async def perform(request: web.Request, item: Item, action: str) -> tuple[str, d
         if action == "approve":
             if item.kind != "draft" or not str(item.case.get("draft") or "").strip():
                 raise Refused(400, "no_draft")
+            if "draft" in (item.case.get("truncated") or []):  # kept cut at the longest reply: edit it first
+                raise Refused(400, "reply_too_long")
             text, source = str(item.case["draft"]), "draft"
         else:
             text, source = _field(form, "text", MAX_REPLY + 1), _field(form, "source", 20) or "edit"

@@ -20,7 +20,7 @@ class Console:
     channels: dict[str, Any]
     accounts: Any = None  # bot.console.accounts.Accounts
     sessions: Any = None  # bot.console.auth.Sessions
-    throttle: Any = None  # bot.console.auth.Throttle
+    throttle: Any = None  # bot.console.throttle.Throttle
     inbox: Any = None  # bot.console.inbox.Inbox
     sender: Any = None  # bot.console.sending.ConsoleSender
     audit: Any = None  # bot.console.audit.AuditLog

@@ -14,6 +14,8 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -22,11 +24,12 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot import redis_keys as keys
-from bot.console.security import HEADERS
+from bot.console.security import headers_for
 
 log = logging.getLogger("relais.console.events")
 
 BLOCK_MS = 1000
+SESSION_CHECK_S = 5  # an open stream notices this soon that its session ended
 
 
 def _s(value: Any) -> str:
@@ -90,18 +93,25 @@ class Broadcaster:
         for queue in list(self.subscribers):
             queue.put_nowait(None)
 
-    async def stream_to(self, request: web.Request) -> web.StreamResponse:
-        """``GET /console/events``: the event stream of one page."""
+    async def stream_to(self, request: web.Request,
+                        still_signed_in: Callable[[], Awaitable[bool]] | None = None) -> web.StreamResponse:
+        """``GET /console/events``: the event stream of one page; it ends when ``still_signed_in`` (asked
+        every few seconds) says the page's session has ended."""
         queue: asyncio.Queue = asyncio.Queue()
         self.subscribers.add(queue)
-        headers = {**HEADERS, "Cache-Control": "no-store"}
+        headers = {**headers_for(request), "Cache-Control": "no-store"}
         resp = None
+        checked = time.monotonic()
         try:
             async with sse_response(request, headers=headers, ping_interval=15) as resp:
                 await resp.send(json.dumps({"type": "hello"}), event="hello")
                 while resp.is_connected():
+                    if still_signed_in is not None and time.monotonic() - checked >= SESSION_CHECK_S:
+                        if not await still_signed_in():
+                            break
+                        checked = time.monotonic()
                     try:
-                        event = await asyncio.wait_for(queue.get(), 5)
+                        event = await asyncio.wait_for(queue.get(), SESSION_CHECK_S)
                     except TimeoutError:
                         continue  # a page that went away is noticed by the pings
                     if event is None:

@@ -15,9 +15,17 @@ STRINGS: dict[str, tuple[str, str]] = {  # key → (fr, en)
     "password": ("Mot de passe", "Password"),
     "totp": ("Code à usage unique (si activé)", "One-time code (if enabled)"),
     "wrong_login": ("Nom, mot de passe ou code incorrect.", "Wrong name, password or code."),
-    "throttled": ("Trop d'essais. Réessayez dans {minutes} min.", "Too many attempts. Try again in {minutes} min."),
-    "totp_required": ("Un second facteur est obligatoire : demandez à un admin de l'activer.",
-                      "A second factor is required: ask an admin to enable it."),
+    "throttled": ("Trop d'essais. Réessayez dans {seconds} s.", "Too many attempts. Try again in {seconds} s."),
+    "signin_busy": ("Trop de connexions en cours. Réessayez dans {seconds} s.",
+                    "Too many sign-ins at once. Try again in {seconds} s."),
+    "totp_required": ("Un second facteur est obligatoire : demandez à la personne qui administre Relais de lancer "
+                      "« relais cm totp {name} », puis connectez-vous avec un code.",
+                      "A second factor is required: ask whoever runs Relais to run `relais cm totp {name}`, "
+                      "then sign in with a code."),
+    "totp_admin": ("Un compte admin a toujours un second facteur : lancez « relais cm totp {name} » sur le "
+                   "serveur, puis connectez-vous avec un code.",
+                   "An admin account always has a second factor: run `relais cm totp {name}` on the server, "
+                   "then sign in with a code."),
     "empty": ("Rien en attente.", "Nothing waiting."),
     "waited": ("attend depuis", "waiting for"),
     "window_left": ("réponse automatique : encore {left}", "automated reply: {left} left"),
@@ -65,6 +73,12 @@ STRINGS: dict[str, tuple[str, str]] = {  # key → (fr, en)
     "me": ("moi", "me"),
     "nobody": ("personne", "nobody"),
     "thread": ("Fil de la conversation", "Conversation"),
+    "overflow_title": ("{count} messages au-delà de la limite d'envoi", "{count} messages over the sending limit"),
+    "overflow_note": ("Ce fan a écrit plus que la limite par minute : ces messages n'ont reçu aucune réponse du "
+                      "bot et sont gardés ici, du plus ancien au plus récent.",
+                      "This fan wrote more than the limit per minute: the bot answered none of these messages; "
+                      "they are kept here, oldest first."),
+    "overflow_more": ("… et {count} autres, plus récents.", "… and {count} more, newer ones."),
     "fan": ("Fan", "Fan"),
     "bot": ("Relais", "Relais"),
     "cm": ("Équipe", "Team"),

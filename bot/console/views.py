@@ -17,15 +17,17 @@ from aiohttp import web
 
 from bot import redis_keys as keys
 from bot.brand import current_brand
-from bot.console import actions, auth, away, csrf, display, stats, windows
+from bot.console import actions, auth, away, csrf, display, signin, stats, throttle, windows
 from bot.console.auth import CM
 from bot.console.context import console_of
 from bot.console.i18n import LANGUAGES, pick_language, translator
 from bot.console.inbox import FILTERS, TONE_RANK, VIEWS, Item
 from bot.errors import ConfigError
+from bot.pipeline.flood import Overflow
 from bot.pipeline.thread import ConversationThread
 
 FLASH_KEYS = frozenset({"done_sent", "done_pending", "done_rejected", "done_assigned", "done_noted", "done_resolved"})
+OVERFLOW_SHOWN = 200  # messages of a flood shown on its conversation page, oldest first
 
 
 def _language(request: web.Request) -> str:
@@ -72,22 +74,22 @@ async def login(request: web.Request) -> web.Response:
     console = console_of(request)
     form = await request.post()
     name, password, code = (str(form.get(k, ""))[:200] for k in ("name", "password", "code"))
-    ip = request.remote or "?"
     t = translator(_language(request))
-    wait = await console.throttle.retry_after(name, ip)
-    if wait:
-        return await login_page(request, status=429, error=t("throttled", minutes=max(1, round(wait / 60))))
-    account, why = await console.accounts.verify(name, password, code)
-    if account is None:
-        await console.throttle.failed(name, ip)
-        return await login_page(request, status=401, error=t("wrong_login"))
-    if console.settings.console_totp_required and not account.has_totp:
-        return await login_page(request, status=403, error=t("totp_required"))
-    await console.throttle.succeeded(name)
-    token = await console.sessions.create(account.name, account.role)
+    result = await signin.attempt(console, name=name, password=password, code=code,
+                                  address=auth.client_address(request),
+                                  device=request.cookies.get(throttle.DEVICE_COOKIE, ""))
+    if result.account is None:
+        response = await login_page(request, status=result.status, error=t(result.error, **result.values))
+        if result.retry_after_s:
+            response.headers["Retry-After"] = str(result.retry_after_s)
+        return response
+    account = result.account
+    token = await console.sessions.create(account.name, account.role, account.epoch)
     first = "/console/away" if await away.due(console, account.name) else "/console/inbox/escalations"
     response = web.HTTPSeeOther(first)
-    auth.set_session_cookie(request, response, token, console.settings.console_session_s)
+    auth.set_session_cookie(request, response, token, console.settings.console_session_max_s)
+    response.set_cookie(throttle.DEVICE_COOKIE, result.device, path="/console/login", httponly=True,
+                        samesite="Strict", secure=auth.is_https(request), max_age=keys.CONSOLE_DEVICE_TTL_S)
     response.del_cookie(csrf.LOGIN_COOKIE, path="/console/login")
     raise response
 
@@ -183,6 +185,8 @@ async def item_page(request: web.Request, *, status: int = 200, flash: str = "",
     case_ids = [e["case"] for e in log if e.get("type") == "fan" and e.get("case")]
     cases = await console.inbox.cases(case_ids[-100:])
     recorded = await ConversationThread(console.redis).last(item.conversation)
+    overflow = Overflow(console.redis)  # a flood over the sender's limit: kept for the CM, never answered
+    overflow_count = await overflow.count(item.conversation)
     in_thread = {e.message_id for e in recorded}
     ledger = {}
     for case in cases.values():
@@ -201,6 +205,8 @@ async def item_page(request: web.Request, *, status: int = 200, flash: str = "",
     return await render(
         request, "item.html", status=status, item=item, case=case, evidence=case.get("evidence") or {},
         thread=display.thread(log, cases, ledger, recorded), first_name=first_name, language=language,
+        overflow=await overflow.messages(item.conversation, 0, OVERFLOW_SHOWN) if overflow_count else [],
+        overflow_count=overflow_count,
         canned=_canned(case, language, first_name or None, console.settings.brand_file),
         names=[a.name for a in await console.accounts.active()], viewers=viewers,
         badge=display.badge(item, left, ui, console.clock()), window=left, can_send=verdict.allowed,
@@ -259,7 +265,10 @@ async def audit_page(request: web.Request) -> web.Response:
 
 
 async def events(request: web.Request) -> web.StreamResponse:
-    return await console_of(request).events.stream_to(request)
+    """The page's live updates, for as long as its session lives."""
+    console = console_of(request)
+    session = request[CM]
+    return await console.events.stream_to(request, still_signed_in=lambda: console.sessions.alive(session))
 
 
 async def home(request: web.Request) -> web.Response:

@@ -82,17 +82,22 @@ class Rules:
 
 
 class ActionServer:
-    """rasa-sdk's action server, called the way the Rasa server calls it."""
+    """rasa-sdk's action server, called the way the Rasa server calls it, with its token
+    (``Authorization: Bearer``, ``RELAIS_ACTIONS_TOKEN``; see ``actions/server.py``) when there is one."""
 
     def __init__(self, session: aiohttp.ClientSession, url: str, domain_file: str | Path,
-                 timeout_s: float = 10.0) -> None:
+                 timeout_s: float = 10.0, token: str = "") -> None:
         self.session = session
         self.url = url
         self.domain = yaml.safe_load(Path(domain_file).read_text(encoding="utf-8"))
         self.timeout = aiohttp.ClientTimeout(total=timeout_s, sock_connect=2)
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def __repr__(self) -> str:  # never the token
+        return f"ActionServer(url={self.url!r})"
 
     async def _post(self, body: dict[str, Any]) -> tuple[int, Any]:
-        async with self.session.post(self.url, json=body, timeout=self.timeout) as resp:
+        async with self.session.post(self.url, json=body, timeout=self.timeout, headers=self._headers) as resp:
             return resp.status, await resp.json(content_type=None)
 
     async def run(self, action: str, sender_id: str, tracker: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from redis.asyncio import Redis
@@ -72,17 +73,47 @@ return 1
 """
 
 
-# KEYS: message, lock, done; ARGV: token, lock ttl, state ttl → {runs, locked, done, field, value, …}
+# KEYS: message, lock, done; ARGV: token, lock ttl, state ttl, seq, go on without the turn (0/1)
+# → {runs, done, field, value, …} once the lease is taken and the message's turn has come (the attempt is
+# counted); {BUSY, owner} while another holds the lease; {WAITING, done} while an earlier message of the
+# conversation is still unhandled (the lease is given back at once). Neither waiting answer counts an attempt.
 _BEGIN = """
+local owner = redis.call('GET', KEYS[2])
+if owner and owner ~= ARGV[1] then return {-1, owner} end
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+local done = tonumber(redis.call('GET', KEYS[3]) or '0')
+if ARGV[5] == '0' and done < tonumber(ARGV[4]) - 1 then
+  redis.call('DEL', KEYS[2])
+  return {-2, done}
+end
 local runs = redis.call('HINCRBY', KEYS[1], 'runs', 1)
 redis.call('EXPIRE', KEYS[1], ARGV[3])
-local locked = 0
-if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then locked = 1 end
-local done = tonumber(redis.call('GET', KEYS[3]) or '0')
-local out = {runs, locked, done}
+local out = {runs, done}
 for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do out[#out + 1] = v end
 return out
 """
+BUSY, WAITING = -1, -2
+
+
+@dataclass(frozen=True, slots=True)
+class Begun:
+    """What one attempt to start on a message found.
+
+    ``runs`` is the attempt's number (``BUSY`` or ``WAITING`` when it could not start: the lease is
+    ``owner``'s, or the message before it is not handled yet); ``done`` is the conversation's
+    watermark; ``state`` the message's ledger state once started.
+    """
+
+    runs: int
+    done: int = 0
+    owner: str = ""
+    state: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def started(self) -> bool:
+        return self.runs > 0
+
+
 def _decode_state(flat: list) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in zip(flat[::2], flat[1::2]):
@@ -105,14 +136,21 @@ class Ledger:
         self._fenced = redis.register_script(_FENCED_SET)
         self._begin = redis.register_script(_BEGIN)
 
-    async def begin(self, message: InboundMessage, token: str) -> tuple[int, bool, int, dict[str, Any]]:
-        """One round trip to start on a message: count the attempt, try the conversation's lease, read
-        the conversation's watermark and the message's state → (runs, locked, done, state)."""
+    async def begin(self, message: InboundMessage, token: str, seq: int, *, any_turn: bool = False) -> Begun:
+        """One round trip to start on a message: take the conversation's lease if it is free, check that
+        the message's turn has come (unless ``any_turn``: a redo, or a predecessor waited for long enough),
+        count the attempt and read the message's state. A message that cannot start yet leaves nothing
+        behind: no lease, no attempt counted."""
         conv = message.conversation_id
         raw = await self._begin(keys=[self.key(message), keys.conversation(conv, "lock"),
                                       keys.conversation(conv, "done")],
-                                args=[token, self.lock_ttl_ms, self.state_ttl_s])
-        return int(raw[0]), bool(int(raw[1])), int(raw[2]), _decode_state(raw[3:])
+                                args=[token, self.lock_ttl_ms, self.state_ttl_s, seq, int(any_turn)])
+        runs = int(raw[0])
+        if runs == BUSY:
+            return Begun(BUSY, owner=raw[1].decode() if isinstance(raw[1], bytes) else str(raw[1]))
+        if runs == WAITING:
+            return Begun(WAITING, done=int(raw[1]))
+        return Begun(runs, int(raw[1]), state=_decode_state(raw[2:]))
 
     async def finish(self, conversation_id: str, seq: int, token: str) -> None:
         """The message is handled: record it in the conversation's order and release the lease."""

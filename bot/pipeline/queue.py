@@ -27,21 +27,48 @@ from redis.exceptions import ResponseError
 
 from bot import redis_keys as keys
 from bot.messages import InboundMessage
+from bot.pipeline.flood import SenderLimit
 
 log = logging.getLogger("relais.queue")
 
+# KEYS: the stream, then for each message: seen, seq, rate, flood, overflow (five keys)
+# ARGV: dedup ttl, conversation ttl, limit, window, quiet, keep, then for each message: conversation, json
+# → for each message: its number in the conversation (queued), 0 (seen before) or -1 (over the sender's limit:
+# recorded in the overflow list only; the first of a flood is also queued, marked ``over``)
 _ENQUEUE = """
 local out = {}
-local n = (#KEYS - 1) / 2
+local n = (#KEYS - 1) / 5
+local limit, window, quiet, keep = tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
 for i = 1, n do
-  local seen, seqkey = KEYS[2 * i], KEYS[2 * i + 1]
+  local seen, seqkey, rate, flood, overflow = KEYS[5 * i - 3], KEYS[5 * i - 2], KEYS[5 * i - 1], KEYS[5 * i], KEYS[5 * i + 1]
+  local conv, msg = ARGV[5 + 2 * i], ARGV[6 + 2 * i]
   if redis.call('SET', seen, '1', 'NX', 'EX', ARGV[1]) == false then
     out[i] = 0
   else
-    local seq = redis.call('INCR', seqkey)
-    redis.call('EXPIRE', seqkey, ARGV[2])
-    redis.call('XADD', KEYS[1], '*', 'conv', ARGV[1 + 2 * i], 'seq', seq, 'msg', ARGV[2 + 2 * i])
-    out[i] = seq
+    local over = false
+    if limit > 0 then
+      local count = redis.call('INCR', rate)
+      if count == 1 then redis.call('EXPIRE', rate, window) end
+      over = count > limit
+    end
+    if over then
+      redis.call('RPUSH', overflow, msg)
+      redis.call('LTRIM', overflow, -keep, -1)
+      redis.call('EXPIRE', overflow, ARGV[2])
+      out[i] = -1
+    end
+    if over and redis.call('SET', flood, '1', 'NX', 'EX', quiet) == false then
+      redis.call('EXPIRE', flood, quiet)
+    else
+      local seq = redis.call('INCR', seqkey)
+      redis.call('EXPIRE', seqkey, ARGV[2])
+      if over then
+        redis.call('XADD', KEYS[1], '*', 'conv', conv, 'seq', seq, 'msg', msg, 'over', '1')
+      else
+        redis.call('XADD', KEYS[1], '*', 'conv', conv, 'seq', seq, 'msg', msg)
+        out[i] = seq
+      end
+    end
   end
 end
 return out
@@ -70,6 +97,7 @@ class Delivery:
     seq: int
     message: InboundMessage
     redo: str = ""
+    over: bool = False  # the first message of a flood over the sender's limit (``bot.pipeline.flood``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +116,9 @@ def _s(value: bytes | str) -> str:
 
 class InboundQueue:
     def __init__(self, redis: Redis, *, dedup_ttl_s: int = 7 * 24 * 3600, stream: str = keys.INBOUND,
-                 group: str = keys.GROUP) -> None:
+                 group: str = keys.GROUP, sender_limit: SenderLimit | None = None) -> None:
         self.redis = redis
+        self.sender_limit = sender_limit or SenderLimit()
         self.stream = stream
         self.group = group
         self.dedup_ttl_s = dedup_ttl_s
@@ -115,15 +144,18 @@ class InboundQueue:
         return fresh
 
     async def enqueue_each(self, messages: list[InboundMessage]) -> list[int]:
-        """Like ``enqueue``, in one atomic call: each message's number in its conversation, or 0 for
-        a message seen before (also when the same id comes twice in ``messages``)."""
+        """Like ``enqueue``, in one atomic call: each message's number in its conversation, 0 for a message
+        seen before (also when the same id comes twice in ``messages``), or -1 for one over its sender's
+        limit (kept in the overflow list for the CM; ``bot.pipeline.flood``)."""
         if not messages:
             return []
         keys_: list[str] = [self.stream]
-        args: list[str | int] = [self.dedup_ttl_s, keys.CONVERSATION_TTL_S]
+        args: list[str | int] = [self.dedup_ttl_s, keys.CONVERSATION_TTL_S, *self.sender_limit.script_args()]
         for message in messages:
-            keys_ += [keys.seen(message.platform, message.message_id), keys.seq(message.conversation_id)]
-            args += [message.conversation_id, message.to_json()]
+            conv = message.conversation_id
+            keys_ += [keys.seen(message.platform, message.message_id), keys.seq(conv),
+                      keys.sender("rate", conv), keys.sender("flood", conv), keys.sender("overflow", conv)]
+            args += [conv, message.to_json()]
         return [int(seq) for seq in await self._enqueue(keys=keys_, args=args)]
 
     def _decode(self, entries) -> list[Delivery]:
@@ -133,7 +165,7 @@ class InboundQueue:
                 continue
             try:
                 out.append(Delivery(_s(entry_id), int(fields[b"seq"]), InboundMessage.from_json(fields[b"msg"]),
-                                    _s(fields.get(b"redo", b""))))
+                                    _s(fields.get(b"redo", b"")), fields.get(b"over") == b"1"))
             except (KeyError, ValueError, TypeError):
                 self._unreadable.append((_s(entry_id), fields))
         return out

@@ -31,6 +31,7 @@ from bot.pipeline.delivery import Failed, LeaseLost, Outbox, Pending, Plan, Sent
 from bot.pipeline.dialogue import Dialogue, Draft
 from bot.pipeline.disclosure import Disclosure
 from bot.pipeline.elsewhere import mark_handled_elsewhere
+from bot.pipeline.flood import RATE_LIMITED
 from bot.pipeline.handoff import Handoff
 from bot.pipeline.ledger import Ledger
 from bot.pipeline.policy import ESCALATE, HOLD, SEND, Context, Decision, PolicyConfig, decide
@@ -100,7 +101,7 @@ class Responder:
             await self._answered_elsewhere(message)
             return
         await self.outbox.window.note(message)  # the fan's last message: the platform's reply window runs from it
-        if await Taps(self).respond(delivery, token, state, late=late):  # buttons, stickers, files sent alone
+        if not delivery.over and await Taps(self).respond(delivery, token, state, late=late):  # buttons, stickers…
             return
         language = state.get("language") or detect(
             message.text, await self.dialogue.slots.language(message.conversation_id))[0]
@@ -136,6 +137,8 @@ class Responder:
                                                                              analysis.short_kind))
         if late:
             decision = Decision(decision.route, decision.reasons + ["arrived_late"])
+        if delivery.over:  # the first message over the sender's limit: the flood goes to a person, recorded
+            decision = Decision(ESCALATE, [RATE_LIMITED] + [r for r in decision.reasons if r != RATE_LIMITED])
         if decision.route == SEND:
             disclosure = await self.disclosure.due(message.conversation_id, self.brand(),
                                                    str(draft.meta.get("language") or language))

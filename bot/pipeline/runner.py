@@ -58,7 +58,7 @@ def build_worker(settings: Settings, redis: Redis, session: aiohttp.ClientSessio
         ledger=ledger, outbox=outbox,
         rasa=RasaClient(session, settings.rasa_urls, settings.rasa_token, settings.rasa_timeout_s),
         dialogue=Dialogue(ActionServer(session, settings.actions_url, settings.domain_file,
-                                       settings.actions_timeout_s),
+                                       settings.actions_timeout_s, settings.actions_token),
                           Rules.load(settings.rules_file), Slots(redis)),
         proofreader=proofreader, policy=PolicyConfig.load(settings.policy_file),
         profiles=Profiles(redis, channels, enabled=not settings.sandbox),

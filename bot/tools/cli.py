@@ -7,7 +7,6 @@ import argparse
 import logging
 import os
 import sys
-
 import uuid
 
 import aiohttp
@@ -16,24 +15,11 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from bot.errors import RelaisError
 
 
-LISTEN_BACKLOG = 2048  # per gateway process; Linux caps it at net.core.somaxconn
-
-
 def _gateway(args: argparse.Namespace) -> int:
-    import uvloop
-    from aiohttp import web
-
-    from bot.app import AccessLogger, create_app
+    from bot.edge import run_gateway
     from bot.settings import load_settings
 
-    settings = load_settings()
-    # reuse_port: several gateway processes share the port, and the kernel spreads connections over them.
-    # backlog: a platform's burst opens hundreds of connections at once; with aiohttp's default of 128
-    # queued connections the kernel drops the rest of the SYNs and each is retried a second later.
-    # uvloop: the same asyncio, with a quicker event loop for the sockets the gateway lives on.
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
-                access_log_class=AccessLogger, handle_signals=True, reuse_port=True, backlog=LISTEN_BACKLOG,
-                loop=uvloop.new_event_loop())
+    run_gateway(load_settings())  # the connection cap, the listen backlog and uvloop: bot.edge
     return 0
 
 
@@ -178,32 +164,89 @@ def _dead(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cm(args: argparse.Namespace) -> int:
-    """CM accounts of the console: ``add`` (password typed twice, or one line on stdin), ``disable``, ``list``."""
-    import asyncio
+def _cm_password(name: str) -> str | None:
+    """A password typed twice on a terminal, or one line on stdin; None when the two differ."""
     import getpass
 
-    from bot.console.accounts import Accounts, provisioning_uri
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass(f"password for {name}: ")
+    if getpass.getpass("again: ") != password:
+        print("relais: the passwords differ", file=sys.stderr)
+        return None
+    return password
 
-    if args.cm_command == "add":
-        if sys.stdin.isatty():
-            password = getpass.getpass(f"password for {args.name}: ")
-            if getpass.getpass("again: ") != password:
-                print("relais: the passwords differ", file=sys.stderr)
-                return 2
-        else:
-            password = sys.stdin.readline().rstrip("\n")
-        secret = asyncio.run(_with_redis(lambda redis, session: Accounts(redis).add(
-            args.name, password, role=args.role, totp=args.totp)))
+
+def _cm_operator() -> str:
+    """Who ran ``relais cm``, as the audit log names them."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{user} (relais cm)"
+
+
+def _cm(args: argparse.Namespace) -> int:
+    """CM accounts of the console, one change at a time: ``add`` (refuses a name that exists), ``passwd``,
+    ``role``, ``totp``, ``disable``, ``enable``, ``list``. Each change is audited and signs the account out."""
+    import asyncio
+
+    from bot.console.accounts import AccountError, Accounts, name_taken
+    from bot.console.audit import AuditLog
+    from bot.console.totp import provisioning_uri
+
+    by = _cm_operator()
+
+    def run(change):
+        return asyncio.run(_with_redis(lambda redis, session: change(Accounts(redis, audit=AuditLog(redis)))))
+
+    def signed_out(ended: int) -> str:
+        return f"; {ended} session(s) ended" if ended else ""
+
+    command = args.cm_command
+    if command in ("add", "passwd"):  # before asking for a password that would not be used
+        exists = run(lambda accounts: accounts.exists(args.name))
+        if command == "add" and exists:
+            raise name_taken(args.name)
+        if command == "passwd" and not exists:
+            raise AccountError(f"no account {args.name}")
+    if command in ("add", "passwd"):
+        password = _cm_password(args.name)
+        if password is None:
+            return 2
+        if command == "passwd":
+            ended = run(lambda accounts: accounts.set_password(args.name, password, by=by))
+            print(f"{args.name}: new password set{signed_out(ended)}")
+            return 0
+        secret = run(lambda accounts: accounts.add(args.name, password, role=args.role, totp=args.totp, by=by))
         print(f"{args.name}: {args.role} account ready; sign in at /console")
         if secret:
             print(f"second factor: add this to an authenticator app: {provisioning_uri(args.name, secret)}")
         return 0
-    if args.cm_command == "disable":
-        found = asyncio.run(_with_redis(lambda redis, session: Accounts(redis).disable(args.name)))
-        print(f"{args.name}: " + ("disabled, signed out everywhere" if found else "no such account"))
+    if command == "role":
+        ended = run(lambda accounts: accounts.set_role(args.name, args.role, by=by))
+        print(f"{args.name}: now {args.role}{signed_out(ended)}")
+        account = run(lambda accounts: accounts.get(args.name))
+        if account is not None and account.is_admin and not account.has_totp:
+            print(f"{args.name} has no second factor, and an admin cannot sign in without one: "
+                  f"run `relais cm totp {args.name}`")
+        return 0
+    if command == "totp":
+        secret, ended = run(lambda accounts: accounts.set_totp(args.name, not args.off, by=by))
+        if secret:
+            print(f"{args.name}: new second factor (the previous one no longer works){signed_out(ended)}")
+            print(f"add this to an authenticator app: {provisioning_uri(args.name, secret)}")
+        else:
+            print(f"{args.name}: second factor off{signed_out(ended)}")
+        return 0
+    if command in ("disable", "enable"):
+        found = run(lambda accounts: getattr(accounts, command)(args.name, by=by))
+        done = "disabled, signed out everywhere" if command == "disable" else "enabled"
+        print(f"{args.name}: " + (done if found else "no such account"))
         return 0 if found else 1
-    for account in asyncio.run(_with_redis(lambda redis, session: _accounts(Accounts(redis)))):
+    for account in run(_accounts):
         print(f"{account.name}\t{account.role}\t{'disabled' if account.disabled else 'active'}"
               f"\t{'totp' if account.has_totp else '-'}")
     return 0
@@ -274,13 +317,24 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--count", type=int, default=50)
     p.add_argument("--requeue", nargs="+", metavar="ID", help="dead letter ids to requeue")
     p.set_defaults(func=_dead)
-    p = sub.add_parser("cm", help="CM accounts of the console: add, disable, list")
+    p = sub.add_parser("cm", help="CM accounts of the console: add, passwd, role, totp, disable, enable, list")
     cm = p.add_subparsers(dest="cm_command", required=True)
-    q = cm.add_parser("add", help="create a CM account (or reset its password); the password is asked for")
+    q = cm.add_parser("add", help="create a CM account (refused if the name exists); the password is asked for")
     q.add_argument("name")
     q.add_argument("--role", choices=["cm", "admin"], default="cm")
-    q.add_argument("--totp", action="store_true", help="require a one-time code from an authenticator app")
+    q.add_argument("--totp", action="store_true",
+                   help="require a one-time code from an authenticator app (always on for an admin)")
+    q = cm.add_parser("passwd", help="set a new password (asked for); ends the account's sessions")
+    q.add_argument("name")
+    q = cm.add_parser("role", help="make an account an admin or a cm; ends its sessions")
+    q.add_argument("name")
+    q.add_argument("role", choices=["admin", "cm"])
+    q = cm.add_parser("totp", help="give an account a new second factor (or --off); ends its sessions")
+    q.add_argument("name")
+    q.add_argument("--off", action="store_true", help="remove the second factor (not for an admin)")
     q = cm.add_parser("disable", help="disable an account and end its sessions")
+    q.add_argument("name")
+    q = cm.add_parser("enable", help="let a disabled account sign in again")
     q.add_argument("name")
     cm.add_parser("list", help="every account, its role and state")
     p.set_defaults(func=_cm)

@@ -7,7 +7,11 @@ overwritten; anything missing gets an embedded default:
   password and an append-only file under ``var/redis`` (restarts lose nothing);
 * ``RASA_URL`` unset: ``RELAIS_RASA_SERVERS`` (1) Rasa servers on 127.0.0.1 from
   ``RASA_PORT`` on, with an auth token (``RASA_TOKEN``); ``RELAIS_ACTION_URL``
-  unset: the action server on 127.0.0.1;
+  unset: the action server on 127.0.0.1 (``actions.server``), answering only
+  requests that carry ``RELAIS_ACTIONS_TOKEN``, which the workers and the Rasa
+  servers send;
+* ``RELAIS_METRICS_TOKEN`` unset: one is generated; the gateway's ``/metrics``
+  answers only ``Authorization: Bearer <RELAIS_METRICS_TOKEN>``;
 * no channel credentials at all (or ``RELAIS_SANDBOX=true``): sandbox mode —
   replies go to a local outbox, the missing channel settings are generated,
   and the gateway serves ``/sandbox/…`` on loopback to holders of
@@ -111,7 +115,7 @@ LOW_PRIORITY = ["nice", "-n", str(BACKEND_NICE)]
 
 
 def actions_command(port: str) -> list[str]:
-    return [*LOW_PRIORITY, str(APP_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", port]
+    return [*LOW_PRIORITY, str(APP_BIN / "python"), "-m", "actions.server", "--port", port]
 
 
 def rasa_command(port: str, model: Path, token: str) -> list[str]:
@@ -121,8 +125,11 @@ def rasa_command(port: str, model: Path, token: str) -> list[str]:
 
 
 def start_actions(stack: Stack, port: str, env: dict[str, str]) -> None:
-    """The action server, on 127.0.0.1 only; returns once it answers."""
-    stack.start("actions", actions_command(port), {**env, "SANIC_HOST": "127.0.0.1"})
+    """The action server, on 127.0.0.1 only, answering holders of ``env["RELAIS_ACTIONS_TOKEN"]``; returns
+    once it answers."""
+    if not env.get("RELAIS_ACTIONS_TOKEN", "").strip():
+        raise RuntimeError("the action server needs RELAIS_ACTIONS_TOKEN in its environment")
+    stack.start("actions", actions_command(port), env)
     wait_http(stack, f"http://127.0.0.1:{port}/health", 90)
 
 
@@ -140,7 +147,9 @@ def start_rasa_servers(stack: Stack, model: Path, ports: list[int], env: dict[st
 
 def start_rasa(stack: Stack, model: Path, *, actions_port: str, rasa_port: str, env: dict[str, str],
                token: str) -> None:
-    """Start the action server and the Rasa server with ``env``; return once both answer."""
+    """Start the action server and the Rasa server with ``env``; return once both answer.
+
+    ``env`` carries ``RELAIS_ACTION_URL`` and ``RELAIS_ACTIONS_TOKEN`` (``endpoints.yml`` reads both)."""
     start_actions(stack, actions_port, env)
     start_rasa_servers(stack, model, [int(rasa_port)], env, token)
 
@@ -204,6 +213,9 @@ def stack_env(base: Mapping[str, str], var_dir: Path = VAR) -> StackPlan:
     plan.own_actions = "RELAIS_ACTION_URL" not in env
     if plan.own_actions:
         env["RELAIS_ACTION_URL"] = f"http://127.0.0.1:{env['ACTIONS_PORT']}/webhook"
+    if plan.own_actions or plan.rasa_ports:
+        generated("RELAIS_ACTIONS_TOKEN")  # the action server's token; endpoints.yml sends it for Rasa
+    generated("RELAIS_METRICS_TOKEN")
 
     platforms = [c.strip() for c in env.get("RELAIS_CHANNELS", "").split(",") if c.strip()] or registered_platforms()
     plan.platforms = [p for p in platforms if p in registered_platforms()]
@@ -253,8 +265,10 @@ def _summary(plan: StackPlan, model: Path | None, var_dir: Path) -> str:
         "Relais is up.",
         *(f"  {p.capitalize() + ' webhook':<18} http://{host}:{plan.port}{channel_class(p).webhook_path}"
           for p in plan.platforms),
-        f"  Gateway            http://{host}:{plan.port}   (/healthz, /readyz, /metrics; "
+        f"  Gateway            http://{host}:{plan.port}   (/healthz, /readyz; "
         f"{plan.gateways} process(es))",
+        f"  Metrics            http://{host}:{plan.port}/metrics   (Authorization: Bearer $RELAIS_METRICS_TOKEN"
+        + (", in var/stack.env)" if "RELAIS_METRICS_TOKEN" in plan.stored else ")"),
         f"  Workers            {plan.workers} process(es)",
         f"  Rasa server        {rasa}" + (f"   (model {model.name})" if model else "   (configured)"),
         f"  Action server      {_public(env['RELAIS_ACTION_URL'])}",
@@ -300,7 +314,7 @@ def up(var_dir: Path = VAR) -> int:
         model = ensure_model() if plan.rasa_ports else None
         print(f"Starting Relais (logs in {var_dir / 'log'}) …", flush=True)
         if plan.own_actions:
-            stack.start("actions", actions_command(env["ACTIONS_PORT"]), {**backend_env, "SANIC_HOST": "127.0.0.1"})
+            stack.start("actions", actions_command(env["ACTIONS_PORT"]), backend_env)
         if model is not None:
             start_rasa_servers(stack, model, plan.rasa_ports, backend_env, env["RASA_TOKEN"])
         if plan.own_actions:

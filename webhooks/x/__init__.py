@@ -2,7 +2,10 @@
 
 Receive (``receive.py``, ``signature.py``, ``xchat.py``): the CRC check and
 the ``x-twitter-webhooks-signature`` of each event POST, both HMAC-SHA256
-under the app's consumer secret; ``dm.received`` → an inbound message,
+under the app's consumer secret (the CRC answers only a token of X's form,
+never an event body, and only so often: ``bot.ratelimit``); each delivery
+keeps the ids it carries deduplicated for ``DEDUP_TTL_S`` more, as X can
+replay a replay; ``dm.received`` → an inbound message,
 ``dm.sent`` → our own send (dropped) or a person's reply from the X app
 (the conversation goes to a person), ``chat.received`` → a CM, never the bot.
 Send (``send.py``, ``limits.py``, ``tokens.py``): the DM API with the brand
@@ -51,7 +54,7 @@ from bot import redis_keys as keys
 from bot.channels import DELIVERED, Channel, ChannelLimits, SendResult, WebhookBatch
 from bot.errors import ConfigError, ForbiddenError
 from bot.messages import OutboundReply
-from bot.settings import env_bool, env_float, env_url
+from bot.settings import DEDUP_TTL_S, env_bool, env_float, env_url
 from webhooks.x import simulate
 from webhooks.x.admin import AdminAPI
 from webhooks.x.limits import DEFAULT_ACCOUNT_LIMITS, DEFAULT_APP_LIMITS, Limit, SendLimiter, limits_from_env, \
@@ -67,7 +70,6 @@ from webhooks.x.xchat import Decryptor, NoDecryptor
 log = logging.getLogger("relais.webhooks.x")
 
 DEFAULT_API_BASE = "https://api.x.com"
-DEDUP_TTL_S = 7 * 24 * 3600  # as the inbound queue's dedupe (Settings.dedup_ttl_s)
 
 
 class XChannel(Channel):
@@ -76,6 +78,9 @@ class XChannel(Channel):
     limits: ClassVar[ChannelLimits] = ChannelLimits(max_text=MAX_TEXT, reply_window_s=None, sends_per_s=15 / 900)
     webhook_path: ClassVar[str] = "/webhooks/x"
     demo_account_id: ClassVar[str] = simulate.DEMO_ACCOUNT_ID
+    # A replay covers what was delivered in its window, earlier replays included: each delivery keeps the
+    # ids it carries "seen" for DEDUP_TTL_S more (bot.settings.DEDUP_TTL_S says why that is long enough).
+    renews_dedupe: ClassVar[bool] = True
 
     def __init__(self, consumer_secret: str, *, redis_url: str = "", api_base: str = DEFAULT_API_BASE,
                  access_token: str = "", client_id: str = "", client_secret: str = "", token_key: str = "",
@@ -196,7 +201,7 @@ class XChannel(Channel):
             await self.limiter.spent(tag)
             if result.status == DELIVERED:
                 # X's dm.sent copy of this DM carries this id: the dedupe drops it, so it is not taken for
-                # a person's reply.
+                # a person's reply — also when a replay brings the copy back (bot.settings.DEDUP_TTL_S).
                 await self.redis.set(keys.seen(PLATFORM, result.platform_message_id), "1", ex=DEDUP_TTL_S)
             elif result.retryable and result.retry_after_s and "429" in result.reason:
                 await self.limiter.pause(reply.account_id, time.time() + result.retry_after_s)

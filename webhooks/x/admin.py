@@ -26,6 +26,10 @@ from bot.errors import SendError
 EVENT_TYPES = ("dm.received", "dm.sent", "chat.received")
 SUBSCRIPTION_TAG = "relais"
 REPLAY_MAX_S = 24 * 3600
+# The longest X can take to deliver an event again after it first did: the Account Activity replay reaches
+# five days back (the XAA replay Relais asks for, 24 hours), and a replay job delivers over time — one day
+# allowed for that. The inbound dedupe (bot.settings.DEDUP_TTL_S) must outlast it.
+X_REDELIVERY_MAX_S = 5 * 24 * 3600 + 24 * 3600
 
 
 def x_date(at: float) -> str:

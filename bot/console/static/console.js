@@ -5,10 +5,16 @@
 const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
 const page = () => document.body.dataset.page;
 
+// A session that ended (idle, too old, or the account changed) sends the page to the sign-in form.
+function signedOutIf(resp) {
+  if (resp.status === 401 && page() !== "login") location.assign("/console/login");
+  return resp;
+}
+
 async function post(url, body) {
-  return fetch(url, {method: "POST", credentials: "same-origin",
+  return signedOutIf(await fetch(url, {method: "POST", credentials: "same-origin",
     headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": csrf()},
-    body: JSON.stringify(body || {})});
+    body: JSON.stringify(body || {})}));
 }
 
 // -- the inbox: live rows and j/k -------------------------------------------------------------
@@ -31,7 +37,7 @@ async function refreshRows() {
   if (refreshing) { refreshing.again = true; return; }
   refreshing = {again: false};
   try {
-    const resp = await fetch(list.dataset.src, {credentials: "same-origin"});
+    const resp = signedOutIf(await fetch(list.dataset.src, {credentials: "same-origin"}));
     if (resp.ok) {
       const html = await resp.text();
       // The row selected now, not when the fetch began: a j/k pressed while it ran is kept.
@@ -54,7 +60,8 @@ async function refreshCounts() {
   if (counting) { counting.again = true; return; }
   counting = {again: false};
   try {
-    const resp = await fetch("/console/api/counts", {credentials: "same-origin", headers: {"Accept": "application/json"}});
+    const resp = signedOutIf(await fetch("/console/api/counts",
+      {credentials: "same-origin", headers: {"Accept": "application/json"}}));
     if (resp.ok) {
       const counts = await resp.json();
       document.querySelectorAll("[data-count]").forEach((span) => {
@@ -92,6 +99,12 @@ function live() {
     }
   };
   ["item", "handled", "viewing"].forEach(name => source.addEventListener(name, onEvent));
+  // The stream refused (its session ended): find out, and go to the sign-in form if so.
+  source.addEventListener("error", async () => {
+    if (source.readyState === EventSource.CLOSED) {
+      signedOutIf(await fetch("/console/api/counts", {credentials: "same-origin", headers: {"Accept": "application/json"}}));
+    }
+  });
   // Whatever happened before the stream (re)connected — a colleague opened an item while this page loaded,
   // or the connection dropped — is caught up with once it is open.
   source.addEventListener("open", () => {
@@ -213,7 +226,7 @@ document.addEventListener("keydown", (e) => {
 });
 
 document.addEventListener("DOMContentLoaded", () => {
-  live();
+  if (document.body.dataset.me) live();  // signed in: the sign-in page has nothing live to show
   if (page() === "inbox") select(0);
   if (page() === "item") {
     editorSetup();

@@ -7,7 +7,7 @@ import asyncio
 import re
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -28,6 +28,7 @@ from bot.pipeline.ledger import Ledger
 from bot.pipeline.policy import ESCALATE, HOLD, Decision
 from bot.pipeline.queue import Delivery
 from bot.pipeline.responder import Responder
+from tests.bot.console.clients import one_time_code
 from tests.conftest import RasaStack, stack_settings
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.helpers import DEMO_PAGE_ID, close_client, fan, make_settings, messenger, shared_proofreader, start_worker
@@ -53,6 +54,7 @@ class ConsoleGateway:
     client: TestClient
     redis: Redis
     graph: FakeGraphAPI
+    totp: dict[str, str] = field(default_factory=dict)  # CM → TOTP secret, for those who have one
 
     @property
     def url(self) -> str:
@@ -73,13 +75,14 @@ async def start_gateway(redis_url: str, graph: FakeGraphAPI, clock=None, **overr
 
 @pytest_asyncio.fixture
 async def console(redis: Redis, redis_url: str, graph: FakeGraphAPI) -> AsyncIterator[ConsoleGateway]:
-    """The gateway with its console, two CMs (alice, admin; bob, cm), the fake Graph API echoing back."""
+    """The gateway with its console, two CMs (alice, admin, with a second factor; bob, cm), the fake Graph API
+    echoing back."""
     accounts = Accounts(redis)
-    await accounts.add("alice", PASSWORD, role="admin")
+    secret = await accounts.add("alice", PASSWORD, role="admin")
     await accounts.add("bob", PASSWORD)
     client = await start_gateway(redis_url, graph)
     graph.webhook = client
-    yield ConsoleGateway(client, redis, graph)
+    yield ConsoleGateway(client, redis, graph, {"alice": secret})
     graph.webhook = None
     await close_client(client, timeout_s=5)
 
@@ -88,13 +91,13 @@ async def console(redis: Redis, redis_url: str, graph: FakeGraphAPI) -> AsyncIte
 async def stack_console(redis: Redis, redis_url: str, rasa_stack: RasaStack,
                         graph: FakeGraphAPI) -> AsyncIterator[ConsoleGateway]:
     """The gateway with its console and a real worker on the real Rasa stack; one CM, alice (admin)."""
-    await Accounts(redis).add("alice", PASSWORD, role="admin")
+    secret = await Accounts(redis).add("alice", PASSWORD, role="admin")
     settings = stack_settings(redis_url, rasa_stack)
     client = await start_gateway(redis_url, graph, rasa_urls=settings.rasa_urls, rasa_token=settings.rasa_token,
                                  actions_url=settings.actions_url)
     graph.webhook = client
     worker = await start_worker(settings, {"messenger": messenger(graph.url)}, brand_file=rasa_stack.brand_file)
-    yield ConsoleGateway(client, redis, graph)
+    yield ConsoleGateway(client, redis, graph, {"alice": secret})
     graph.webhook = None
     await worker.stop()
     await close_client(client, timeout_s=5)
@@ -107,6 +110,8 @@ async def sign_in(browser: Browser, gateway: ConsoleGateway, name: str = "alice"
     await page.goto("/console/login")
     await page.fill("input[name=name]", name)
     await page.fill("input[name=password]", PASSWORD)
+    if name in gateway.totp:
+        await page.fill("input[name=code]", await one_time_code(gateway.redis, name, gateway.totp[name]))
     await page.click("button[type=submit]")
     # The first visit since the team last left opens on the digest of what happened meanwhile.
     await page.wait_for_url(re.compile(r".*/console/(inbox/escalations|away)$"))

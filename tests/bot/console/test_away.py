@@ -71,7 +71,7 @@ async def test_the_first_visit_after_the_team_left_opens_on_the_digest_once_per_
 
     brand_file, today = away_brand
     accounts = Accounts(redis)
-    await accounts.add("alice", PASSWORD, role="admin")
+    await accounts.add("alice", PASSWORD)
     await accounts.add("bob", PASSWORD)
     # While the team is away: two escalations (the angry one later), a held draft, two answers sent.
     first = await file_case(redis, "escalated", "Where is my parcel? It has been 3 weeks", sender="esc-1",

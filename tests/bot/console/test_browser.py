@@ -21,7 +21,7 @@ async def test_a_wrong_password_is_refused_then_the_account_is_throttled(browser
         await page.click("button[type=submit]")
         await expect(page.locator(".error")).to_have_text("Wrong name, password or code.")
     await page.fill("input[name=name]", "alice")
-    await page.fill("input[name=password]", PASSWORD)  # right, but too late: the account is throttled
+    await page.fill("input[name=password]", PASSWORD)  # right, but the account's next slot has not come yet
     await page.click("button[type=submit]")
     await expect(page.locator(".error")).to_contain_text("Too many attempts")
     assert "/console/login" in page.url

@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 from bot import redis_keys as keys
 from bot.console.accounts import Accounts
 from bot.errors import ConfigError
-from tests.bot.console.conftest import PASSWORD, ConsoleGateway, file_case, item_id_for, start_gateway
+from tests.bot.console.conftest import PASSWORD, ConsoleGateway, file_case, item_id_for, one_time_code, start_gateway
 from tests.helpers import close_client, fan
 
 
@@ -20,8 +20,10 @@ async def signed_in(gateway: ConsoleGateway, name: str = "alice") -> tuple[Clien
     session = ClientSession(base_url=gateway.url, cookie_jar=CookieJar(unsafe=True))
     page = await (await session.get("/console/login")).text()
     token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-    resp = await session.post("/console/login", data={"name": name, "password": PASSWORD, "csrf": token},
-                              allow_redirects=False)
+    form = {"name": name, "password": PASSWORD, "csrf": token}
+    if name in gateway.totp:
+        form["code"] = await one_time_code(gateway.redis, name, gateway.totp[name])
+    resp = await session.post("/console/login", data=form, allow_redirects=False)
     assert resp.status == 303, await resp.text()
     inbox = await (await session.get("/console/inbox/drafts")).text()
     return session, re.search(r'<meta name="csrf-token" content="([^"]+)"', inbox).group(1)

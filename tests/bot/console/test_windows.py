@@ -29,7 +29,7 @@ DAY = 24 * HOUR
 async def gateway(redis: Redis, redis_url: str, graph: FakeGraphAPI):
     from bot.console.accounts import Accounts
 
-    await Accounts(redis).add("alice", PASSWORD, role="admin")
+    await Accounts(redis).add("alice", PASSWORD)
     now = float(int(time.time()))  # a whole second, as the window notes count milliseconds
     client = await start_gateway(redis_url, graph, clock=lambda: now)
     graph.webhook = client

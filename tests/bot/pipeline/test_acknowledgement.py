@@ -147,7 +147,7 @@ async def signed_in(url: str) -> tuple[ClientSession, str]:
 
 @pytest.fixture
 async def console(redis, redis_url, graph):
-    await Accounts(redis).add("alice", PASSWORD, role="admin")
+    await Accounts(redis).add("alice", PASSWORD)
     client = await start_gateway(redis_url, graph)
     graph.webhook = client
     session, token = await signed_in(str(client.make_url("")).rstrip("/"))

@@ -51,8 +51,8 @@ def test_a_rule_this_runner_cannot_execute_is_refused_at_start_up(tmp_path):
 async def test_one_action_call_drafts_the_answer_and_keeps_the_slots(rasa_stack, redis):
     async with aiohttp.ClientSession() as session:
         rasa = RasaClient(session, rasa_stack.rasa_url, rasa_stack.token)
-        dialogue = Dialogue(ActionServer(session, rasa_stack.actions_url, ROOT / "domain.yml"), Rules.load(RULES),
-                            Slots(redis))
+        dialogue = Dialogue(ActionServer(session, rasa_stack.actions_url, ROOT / "domain.yml",
+                                         token=rasa_stack.actions_token), Rules.load(RULES), Slots(redis))
         conv = conversation("fan-dialogue")
         parse = await rasa.parse("où en est ma commande BR-204518 ?")
         draft = await dialogue.draft(conv, parse, {"language": "fr"})

@@ -206,6 +206,24 @@ def test_values_from_the_environment_win_and_are_not_stored(tmp_path):
     assert "operator-rasa-token" not in (tmp_path / "stack.env").read_text()
 
 
+def test_the_action_server_and_metrics_tokens_are_generated_once_and_reach_the_settings(tmp_path):
+    from bot.settings import load_settings
+
+    first = stack_env(BARE, tmp_path)
+    stored = read_env_file(tmp_path / "stack.env")
+    for key in ("RELAIS_ACTIONS_TOKEN", "RELAIS_METRICS_TOKEN"):
+        assert len(stored[key]) >= 32 and first.env[key] == stored[key]
+        assert stack_env(BARE, tmp_path).env[key] == stored[key]
+    settings = load_settings(first.env)
+    assert (settings.actions_token, settings.metrics_token) == (stored["RELAIS_ACTIONS_TOKEN"],
+                                                                 stored["RELAIS_METRICS_TOKEN"])
+    assert stored["RELAIS_ACTIONS_TOKEN"] not in repr(settings) and stored["RELAIS_METRICS_TOKEN"] not in repr(settings)
+    given = stack_env({**BARE, "RELAIS_ACTIONS_TOKEN": "operator-actions", "RELAIS_METRICS_TOKEN": "operator-metrics"},
+                      tmp_path / "given")
+    assert given.env["RELAIS_ACTIONS_TOKEN"] == "operator-actions"
+    assert "operator-" not in (tmp_path / "given" / "stack.env").read_text()
+
+
 def test_one_worker_per_core_by_default(tmp_path):
     assert stack_env(BARE, tmp_path).workers == (os.cpu_count() or 1)
 

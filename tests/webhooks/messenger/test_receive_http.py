@@ -23,7 +23,7 @@ import pytest
 from bot.messages import InboundMessage
 from bot.redis_keys import echo as echo_key
 from tests.helpers import (APP_SECRET, DEMO_PAGE_ID, STREAM, VERIFY_TOKEN, fan, free_port, make_settings, messenger,
-                           messenger_event, post_signed, serve)
+                           messenger_event, post_signed, read_metrics, serve)
 from webhooks.messenger import simulate
 from webhooks.signature import sign
 
@@ -35,8 +35,10 @@ def headers_for(raw: bytes, secret: str = APP_SECRET) -> dict[str, str]:
 
 
 def events(prefix: str, n: int, size: int = 0, sender: str = "fan-bulk") -> list[dict]:
-    """``n`` text events with mids ``<prefix>-<i>``, each text padded to about ``size`` characters."""
-    return [simulate.text_event(f"question {i} " + "x" * size, fan(sender), mid=f"{prefix}-{i}") for i in range(n)]
+    """``n`` text events with mids ``<prefix>-<i>``, each text padded to about ``size`` characters, from as many
+    fans (one fan's burst is limited at intake: ``tests/bot/pipeline/test_fairness.py``)."""
+    return [simulate.text_event(f"question {i} " + "x" * size, fan(f"{sender}-{i}"), mid=f"{prefix}-{i}")
+            for i in range(n)]
 
 
 async def queued(redis) -> list[InboundMessage]:
@@ -163,7 +165,7 @@ async def test_documented_variants_beside_a_normal_message_do_not_fail_the_deliv
     assert resp.status == 200
     [msg] = await queued(redis)
     assert (msg.message_id, msg.timestamp_ms, msg.reply_to) == ("m_normal", 1458692752478, "m_before")
-    metrics = await (await webhook_only.get("/metrics")).text()
+    metrics = await read_metrics(webhook_only)
     for reason in ("sender_user_ref", "event_without_sender", "sender_not_an_id", "read"):
         assert re.search(rf'relais_webhook_events_skipped_total\{{[^}}]*reason="{reason}"[^}}]*\}} [1-9]', metrics), \
             reason
