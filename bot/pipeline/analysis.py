@@ -59,6 +59,9 @@ class Analysis:
     attachments: tuple[str, ...] = ()
     has_draft: bool = True
     draft_issues: tuple[str, ...] = ()  # words the proofreader could not fix in the draft
+    # False when the draft only says that a person will answer (the brand file had no answer for it): such a
+    # text is a promise, and it goes out only with the case that keeps it (an escalation), never as a reply.
+    answers: bool = True
     scope: dict[str, Any] | None = None  # similarity to the nearest in-scope training example (nlu_components.scope)
 
     @property
@@ -113,6 +116,7 @@ def meta_from_parse(parse: dict[str, Any], language: str) -> dict[str, Any]:
 
 def analysis_from_meta(text: str, meta: dict[str, Any], *, language: str, attachments: tuple[str, ...] = (),
                        has_draft: bool = True, draft_issues: tuple[str, ...] = ()) -> Analysis:
+    """The routing facts of a drafted message; a draft whose ``response`` is ``holding:…`` answers nothing."""
     return Analysis(
         text=text,
         intent=str(meta.get("intent") or ""),
@@ -123,4 +127,5 @@ def analysis_from_meta(text: str, meta: dict[str, Any], *, language: str, attach
         has_draft=has_draft,
         draft_issues=draft_issues,
         scope=meta.get("scope") or None,
+        answers=not str(meta.get("response") or "").startswith("holding:"),
     )

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from bot.knowledge.problems import reported
 from bot.pipeline.analysis import ACKNOWLEDGEMENT, Analysis
 from bot.errors import ConfigError
 
@@ -228,6 +229,8 @@ def escalation_reasons(a: Analysis, ctx: Context, cfg: PolicyConfig) -> list[str
         reasons.append(f"long_message:{len(a.text)}")
     if ctx.repeated and not a.short_kind:  # "ok", "merci" twice is not a fan stuck in a loop
         reasons.append("repeated")
+    if not a.short_kind:  # money taken wrongly, an order gone wrong: a person, whatever intent NLU chose
+        reasons += reported(a.text)
     return reasons
 
 
@@ -268,4 +271,9 @@ def decide(a: Analysis, ctx: Context, cfg: PolicyConfig) -> Decision:
         reasons.append(f"positive_thanks:{a.tone_score('positive'):.2f}")
     if ctx.review_sends:  # a reply that could go out alone waits for a CM's approval
         return Decision(HOLD, ["staffed:approve_first", *reasons])
+    if not a.answers:
+        # The draft is the holding sentence ("a member of our team … will reply to you here"): sent by the bot
+        # alone it would be a promise nobody keeps. It goes out only as an escalation's holding message, once
+        # the case that keeps it is filed (held, a CM reads it first, which keeps it too).
+        return Decision(ESCALATE, ["no_answer", *reasons])
     return Decision(SEND, reasons)

@@ -211,7 +211,7 @@ class Taps:
             analysis = Analysis(message.text, "", 0.0, language, attachments=message.attachments, has_draft=False)
             if holding:
                 await slots.update(message.conversation_id, {"replied_at": _epoch(message)})
-            await r._escalate(delivery, analysis, draft, Decision(ESCALATE, reasons), token, cover)
+            await r._escalate(delivery, analysis, draft, Decision(ESCALATE, reasons), token, cover, state)
             return True
         text = brand.shape(tap.text, language, kind=tap.shape, first_name=first_name, at=at) if tap.text else ""
         draft = Draft([apply_safe_fixes(text, language)] if text else [],

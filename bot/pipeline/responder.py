@@ -150,7 +150,7 @@ class Responder:
         elif decision.route == HOLD:
             await self._hold(delivery, analysis, draft, decision, token)
         else:
-            await self._escalate(delivery, analysis, draft, decision, token, cover)
+            await self._escalate(delivery, analysis, draft, decision, token, cover, state)
 
     # -- understanding -----------------------------------------------------------------------
     async def _parse(self, text: str) -> dict[str, Any] | None:
@@ -249,11 +249,19 @@ class Responder:
         await acknowledgement.schedule(self.ledger.redis, message, analysis.language if analysis else "", self.brand())
 
     async def _escalate(self, delivery: Delivery, analysis: Analysis, draft: Draft, decision: Decision,
-                        token: str, cover: Coverage | None = None) -> None:
-        """Hand the conversation to a person: file the case, mark the conversation, tell the fan once — and,
-        outside staffed hours, when the team will read them."""
+                        token: str, cover: Coverage | None = None, state: dict[str, Any] | None = None) -> None:
+        """Hand the conversation to a person: mark the conversation, file the case, then tell the fan once —
+        and, outside staffed hours, when the team will read them.
+
+        The steps are recorded in the message's ledger state as they happen (the handoff decided once, the
+        case filed once), so a worker that takes the message over after a crash does not file the case
+        twice, and the holding message — a promise that a person answers — goes out only once its case is
+        filed, and always does."""
         message = delivery.message
-        new = await self.handoff.begin(message.conversation_id, list(decision.reasons))
+        state = state or {}
+        new = await self.handoff.escalate(message.conversation_id, message.message_id, token, list(decision.reasons))
+        if new is None:
+            raise LeaseLost("conversation lease lost before the handoff")
         holding = str(draft.meta.get("holding") or "")
         language = str(draft.meta.get("language") or analysis.language)
         if holding:
@@ -263,9 +271,12 @@ class Responder:
                                      holding)
         if new:
             await self.disclosure.forget(message.conversation_id)  # told again once the bot is back
-        case = await self._case(message, analysis, draft, decision, holding_message=holding if new else "")
-        await self.cm_queue.add("escalated" if new else "follow_up", case)
-        await self.ledger.set_state(message, route=ESCALATE, reasons=decision.reasons)
+        if not state.get("case_filed"):
+            case = await self._case(message, analysis, draft, decision, holding_message=holding if new else "")
+            filed = await self.cm_queue.add("escalated" if new else "follow_up", case)
+            if not await self.ledger.fenced_set(message, token, case_filed=filed, route=ESCALATE,
+                                                reasons=decision.reasons):
+                raise LeaseLost("conversation lease lost after filing the case")
         if new and holding:
             plan = Plan(split_text(holding, self.max_text[message.platform]), kind="holding")
             routed = {"texts": draft.texts, "meta": draft.meta, "route": ESCALATE, "reasons": decision.reasons}

@@ -143,11 +143,17 @@ async def file_case(redis: Redis, route: str, text: str, *, sender: str = "fan-1
     responder = _responder(redis)
     delivery = Delivery("0-1", 1, message)
     decision = Decision(HOLD if route == "held" else ESCALATE, list(reasons))
-    if route == "held":
-        await responder._hold(delivery, analysis, Draft([draft], {"language": language}), decision, "token")
-    else:
-        await responder._escalate(delivery, analysis, Draft([draft] if draft else [], {"language": language}),
-                                  decision, "token")
+    token = f"test|{mid}"
+    ledger = Ledger(redis)
+    assert await ledger.try_lock(message.conversation_id, token)  # as a worker holds it while it routes
+    try:
+        if route == "held":
+            await responder._hold(delivery, analysis, Draft([draft], {"language": language}), decision, token)
+        else:
+            await responder._escalate(delivery, analysis, Draft([draft] if draft else [], {"language": language}),
+                                      decision, token)
+    finally:
+        await ledger.unlock(message.conversation_id, token)
     return mid
 
 

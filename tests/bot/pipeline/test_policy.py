@@ -248,3 +248,26 @@ def test_a_complaint_that_is_not_clearly_kind_is_still_escalated():
     for t in (tone("neutral", positive=0.5), tone("positive", flags=("anger",), positive=0.9)):
         assert decide(analysis("c'est la troisième fois que j'écris", intent="complaint", tone=t),
                       Context(), CFG).route == ESCALATE
+
+
+def test_a_holding_sentence_is_never_sent_alone():
+    """The brand file had no answer: the draft only says a person will reply. Sent alone, that promise would
+    have no case behind it; it is escalated (case first, then the holding message)."""
+    decision = decide(analysis("Vous avez encore le plaid Lune en vert ?", "product_availability", tone=tone(),
+                               answers=False), Context(), CFG)
+    assert decision.route == ESCALATE and decision.reasons[0] == "no_answer"
+
+
+def test_a_holding_sentence_a_cm_reviews_anyway_stays_held():
+    decision = decide(analysis(confidence=0.6, tone=tone(), answers=False), Context(), CFG)
+    assert decision.route == HOLD  # a person reads it before anything is sent: the promise is kept
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("J'ai été débitée 2 fois pour ma commande BR-204518", "payment_problem"),
+    ("Where is my order? the bowl arrived broken", "order_problem_reported"),
+])
+def test_a_reported_problem_goes_to_a_person_whatever_the_intent(text, kind):
+    decision = decide(analysis(text, "order_tracking", 0.99, tone=tone()), Context(), CFG)
+    assert decision.route == ESCALATE
+    assert any(r.startswith(kind + ":") for r in decision.reasons)
