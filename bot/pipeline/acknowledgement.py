@@ -2,7 +2,9 @@
 
 When the responder holds a draft for a CM, :func:`schedule` files an
 acknowledgement due once the brand's delay has passed
-(``hold_acknowledgement.after_minutes`` in ``brand.yml``; 0: never). Every
+(``hold_acknowledgement.after_minutes`` in ``brand.yml``; 0: never) — or at
+once outside staffed hours, when no CM reads the draft before the team is
+back. Every
 worker process runs :meth:`HoldAcknowledgements.send_due`, which for each
 one due:
 
@@ -92,9 +94,11 @@ def ack_id(message_id: str) -> str:
 
 
 async def schedule(redis: Redis, message: InboundMessage, language: str, brand: Brand,
-                   now: float | None = None) -> bool:
-    """A draft for ``message`` is held: its acknowledgement, due after the brand's delay. False when the
-    brand sends none, or one is already filed for that message."""
+                   now: float | None = None, *, staffed: bool = True) -> bool:
+    """A draft for ``message`` is held: its acknowledgement, due after the brand's delay while the team is
+    there — and at once outside staffed hours (``staffed`` False), when no CM will read the draft before the
+    team is back: the fan is told straight away when that is, never left in silence. False when the brand
+    sends none, or one is already filed for that message."""
     settings = brand.hold_acknowledgement
     if settings is None or settings.after_s <= 0:
         return False
@@ -102,7 +106,7 @@ async def schedule(redis: Redis, message: InboundMessage, language: str, brand: 
     member = _member(message.conversation_id, message.message_id)
     details = json.dumps({"language": language or detect_language(message.text), "held_at": now, "attempts": 0})
     async with redis.pipeline(transaction=True) as pipe:
-        pipe.zadd(keys.ACK_DUE, {member: now + settings.after_s}, nx=True)
+        pipe.zadd(keys.ACK_DUE, {member: now + (settings.after_s if staffed else 0)}, nx=True)
         pipe.hsetnx(keys.ACK_ITEMS, member, details)
         added, _ = await pipe.execute()
     if added:

@@ -245,8 +245,10 @@ class Responder:
         message = delivery.message
         await self.cm_queue.add("held", await self._case(message, analysis, draft, decision))
         await self._record(message, "held", decision.reasons, {"draft": draft.text})
-        # Should no CM have answered after the brand's delay, the fan is told once that the team has it.
-        await acknowledgement.schedule(self.ledger.redis, message, analysis.language if analysis else "", self.brand())
+        # Should no CM have answered after the brand's delay, the fan is told once that the team has it; outside
+        # staffed hours at once, with when the team is back.
+        await acknowledgement.schedule(self.ledger.redis, message, analysis.language if analysis else "", self.brand(),
+                                       staffed=self._coverage().staffed)
 
     async def _escalate(self, delivery: Delivery, analysis: Analysis, draft: Draft, decision: Decision,
                         token: str, cover: Coverage | None = None, state: dict[str, Any] | None = None) -> None:

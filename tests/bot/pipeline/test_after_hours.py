@@ -161,3 +161,16 @@ async def test_what_the_disclosure_tells_fans_to_write_reaches_a_person(stack, g
         brand.disclosure[language].split("« ")[1].split(" »")[0]
     state = await ask(client, phrase, f"fan-asks-{language}", f"m_asks_{language}")
     assert state["status"] == "escalated" and "intent:ask_human" in state["reasons"], (phrase, state["reasons"])
+
+
+async def test_a_draft_held_on_saturday_night_is_acknowledged_at_once_with_when_the_team_is_back(stack, graph,
+                                                                                                 redis):
+    """No CM reads the held draft before Monday: the fan is told so straight away, not after the brand's
+    ten-minute delay, and not left in silence."""
+    client, _, brand = stack
+    assert brand.hold_acknowledgement.after_s >= 60
+    state = await ask(client, "?", "fan-sat-held", "m_sat_held")
+    assert state["status"] == "held" and "after_hours" in state["reasons"]
+    [note] = await graph.wait_for("fan-sat-held", 1, timeout=20)
+    assert "Merci pour votre message" in note.text
+    assert "lundi 15 mars à partir de 9 h" in note.text
