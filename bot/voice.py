@@ -91,6 +91,28 @@ def shape(brand, body: str, language: str, *, kind: str = ANSWER, first_name: st
     return "\n\n".join(p for p in parts if p)
 
 
+def _plain(text: str) -> str:
+    """A line compared as words: typographic spaces and apostrophes read as plain ones."""
+    return " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").replace("’", "'").split())
+
+
+def without_closing(brand, text: str, language: str) -> str:
+    """The reply with its cheerful closing ("Belle soirée à vous !") left out, the signature kept: what a fan
+    who reported a problem, or insulted the brand, is sent — wishing them a lovely evening would read as not
+    having read them."""
+    voice = brand.voice.get(language) or {}
+    closings = {_plain(_fill(brand, voice[key], language, None)) for key in ("closing", "closing_evening")
+                if voice.get(key)}
+    if not closings:
+        return text
+    parts = text.split("\n\n")
+    lines = parts[-1].split("\n")
+    if lines and _plain(lines[0]) in closings:
+        lines = lines[1:]
+        parts[-1] = "\n".join(lines)
+    return "\n\n".join(p for p in parts if p.strip())
+
+
 def person_problems(text: str, language: str, person: str) -> list[str]:
     """Words of the wrong grammatical person for a brand speaking as ``person`` (``nous``/``we`` or ``je``/``I``)."""
     if language not in _SINGULAR:

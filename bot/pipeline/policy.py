@@ -234,6 +234,17 @@ def escalation_reasons(a: Analysis, ctx: Context, cfg: PolicyConfig) -> list[str
     return reasons
 
 
+# Reasons that say the fan reports a problem or is upset (not merely that a person should answer): what they
+# are told then opens with no apology it does not need and ends with no cheerful closing.
+_TROUBLE_PREFIXES = ("tone:angry", "tone:negative", "flag:", "tone_history:negative_run", "payment_problem:",
+                     "order_problem_reported:", "intent:complaint", "intent:insult", "intent:order_problem")
+
+
+def reports_trouble(reasons: list[str]) -> bool:
+    """True when the reasons for escalating say the fan reports a problem, is angry, or insulted the brand."""
+    return any(r.startswith(_TROUBLE_PREFIXES) for r in reasons)
+
+
 def decide(a: Analysis, ctx: Context, cfg: PolicyConfig) -> Decision:
     """Escalate on any escalation reason; else hold on any doubt; else send."""
     reasons = escalation_reasons(a, ctx, cfg)

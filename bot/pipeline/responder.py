@@ -34,7 +34,7 @@ from bot.pipeline.elsewhere import mark_handled_elsewhere
 from bot.pipeline.flood import RATE_LIMITED
 from bot.pipeline.handoff import Handoff
 from bot.pipeline.ledger import Ledger
-from bot.pipeline.policy import ESCALATE, HOLD, SEND, Context, Decision, PolicyConfig, decide
+from bot.pipeline.policy import ESCALATE, HOLD, SEND, Context, Decision, PolicyConfig, decide, reports_trouble
 from bot.pipeline.postbacks import Taps
 from bot.pipeline.profiles import Profiles
 from bot.pipeline.questions import better_alone, split_questions
@@ -46,6 +46,7 @@ from bot.pipeline.tone_history import ToneHistory, ToneMark
 from bot.proofreading.base import Checked, ProofreadingUnavailable
 from bot.proofreading.typography import apply_safe_fixes
 from bot.schedule import Coverage, coverage, with_away
+from bot.voice import without_closing
 from bot.errors import RasaError
 
 log = logging.getLogger("relais.responder")
@@ -267,10 +268,12 @@ class Responder:
         holding = str(draft.meta.get("holding") or "")
         language = str(draft.meta.get("language") or analysis.language)
         if holding:
+            if reports_trouble(decision.reasons):  # no "have a lovely evening" after an insult or a broken vase
+                holding = without_closing(self.brand(), holding, language)
             holding = apply_safe_fixes(with_away(holding, self.brand(), cover or self._coverage(), language), language)
             if new and language in self.brand().languages:  # not in French to a fan writing in Spanish
-                holding = _disclosed(await self.disclosure.due(message.conversation_id, self.brand(), language),
-                                     holding)
+                holding = _disclosed(await self.disclosure.due(message.conversation_id, self.brand(), language,
+                                                               to_person=True), holding)
         if new:
             await self.disclosure.forget(message.conversation_id)  # told again once the bot is back
         if not state.get("case_filed"):

@@ -57,9 +57,17 @@ def away_sentence(brand: Brand, cover: Coverage, language: str) -> str:
     return away_text(template, cover.next_opening, lang, brand.english)
 
 
+def notice_language(brand: Brand, language: str) -> str:
+    """The language a fan's holding message is written in: theirs when the brand answers in it or has a notice
+    in it (``other_languages``), else English."""
+    return language if language in brand.languages or language in brand.other_languages else "en"
+
+
 def with_away(holding: str, brand: Brand, cover: Coverage, language: str) -> str:
-    """The holding message with the away sentence after it (unchanged during staffed hours)."""
-    sentence = away_sentence(brand, cover, language) if language in brand.languages else ""
+    """The holding message with the away sentence after it, in the language the message is written in
+    (unchanged during staffed hours, or when the brand has no away sentence in that language)."""
+    written = notice_language(brand, language)
+    sentence = away_sentence(brand, cover, written) if written in (brand.staffing_messages or {}) else ""
     if not sentence or not holding.strip():
         return holding
     parts = holding.rstrip().split("\n\n")

@@ -30,6 +30,7 @@ import holidays as holiday_calendars
 
 from bot.errors import ConfigError
 from bot.schedule.hours import MODES, DatedException, HolidayCalendar, Period, StaffedHours
+from bot.schedule.wording import LANGUAGES
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 KEYS = {"time_zone", "during_staffed_hours", "weekly", "holidays", "exceptions", "messages"}
@@ -153,10 +154,17 @@ def _holidays(raw: Any, where: str) -> HolidayCalendar | None:
 
 
 def messages(raw: Any, where: str, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """The away text of each brand language (required) and of the other languages this project can date
+    (``bot.schedule.wording.LANGUAGES``: optional, for the fans told in their own language that the brand
+    answers in others)."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{where} must give, for each of {', '.join(languages)}, the away text")
+    unknown_languages = sorted(set(raw) - set(languages) - set(LANGUAGES))
+    if unknown_languages:
+        raise ConfigError(f"{where}: no day and time wording for language {unknown_languages[0]!r} "
+                          f"(known: {', '.join(LANGUAGES)})")
     out = {}
-    for language in languages:
+    for language in [*languages, *(l for l in raw if l not in languages)]:
         texts = raw.get(language)
         if not isinstance(texts, dict) or not isinstance(texts.get("away"), str):
             raise ConfigError(f"{where}.{language}.away missing")

@@ -11,7 +11,14 @@ language   day                          time
 fr         mardi 15 juillet, lundi 1er  9 h, 13 h 30
 en (GB)    Tuesday 15 July              9 am, 1:30 pm
 en (US)    Tuesday, July 15             9 am, 1:30 pm
+es         martes 15 de julio           9:00, 13:30
+de         Dienstag, 15. Juli           9 Uhr, 13:30 Uhr
+it         martedì 15 luglio            9:00, 13:30
 =========  ===========================  ===============
+
+Spanish, German and Italian are the languages a brand may answer its notice
+in without serving them (``other_languages`` in ``brand.yml``): a fan
+writing in one of them is told in it when the team will read them.
 """
 
 from __future__ import annotations
@@ -21,9 +28,13 @@ import datetime as dt
 from babel.dates import get_day_names, get_month_names
 
 
+_LOCALES = {"fr": "fr_FR", "es": "es_ES", "de": "de_DE", "it": "it_IT"}
+LANGUAGES = ("fr", "en", *(language for language in _LOCALES if language != "fr"))  # what this module writes
+
+
 def locale_of(language: str, english: str = "british") -> str:
-    if language == "fr":
-        return "fr_FR"
+    if language in _LOCALES:
+        return _LOCALES[language]
     return "en_US" if english == "american" else "en_GB"
 
 
@@ -34,6 +45,12 @@ def day_text(day: dt.date, language: str, english: str = "british") -> str:
     month = get_month_names("wide", locale=locale)[day.month]
     if language == "fr":
         return f"{weekday} {'1er' if day.day == 1 else day.day} {month}"
+    if language == "es":
+        return f"{weekday} {day.day} de {month}"
+    if language == "de":
+        return f"{weekday}, {day.day}. {month}"
+    if language == "it":
+        return f"{weekday} {day.day} {month}"
     if locale == "en_US":
         return f"{weekday}, {month} {day.day}"
     return f"{weekday} {day.day} {month}"
@@ -44,6 +61,10 @@ def time_text(at: dt.time | dt.datetime, language: str) -> str:
     hour, minute = at.hour, at.minute
     if language == "fr":
         return f"{hour} h" + (f" {minute:02d}" if minute else "")
+    if language == "de":
+        return (f"{hour}:{minute:02d}" if minute else f"{hour}") + " Uhr"
+    if language in ("es", "it"):
+        return f"{hour}:{minute:02d}"
     suffix = "am" if hour < 12 else "pm"
     twelve = hour % 12 or 12
     return f"{twelve}:{minute:02d} {suffix}" if minute else f"{twelve} {suffix}"

@@ -62,3 +62,16 @@ def test_every_brand_text_speaks_as_nous_and_we():
     texts += [(l, t) for l, v in BRAND.holding.items() for t in v.values()]
     for language, text in texts:
         assert person_problems(text, language, BRAND.person[language]) == [], text
+
+
+def test_a_reply_to_a_fan_with_a_problem_keeps_its_signature_but_not_its_cheerful_closing():
+    from bot.proofreading.typography import apply_safe_fixes
+    from bot.voice import without_closing
+
+    evening = Moment(dt.time(21, 0), True)
+    shaped = apply_safe_fixes(BRAND.shape("Un membre de notre équipe lit votre message.", "fr", at=evening), "fr")
+    assert "Belle soirée" in shaped
+    plain = without_closing(BRAND, shaped, "fr")
+    assert "Belle soirée" not in plain and plain.endswith("L’équipe Maison Brindille")
+    assert plain.startswith("Bonsoir")
+    assert without_closing(BRAND, "Sans formule.", "fr") == "Sans formule."

@@ -89,7 +89,8 @@ async def test_a_saturday_23h_complaint_is_told_when_the_team_reads_it(stack, gr
     state = await ask(client, text, name, f"m_{name}")
     assert state["status"] == "escalated" and "after_hours" in state["reasons"]
     [holding] = await graph.wait_for(name, 1)
-    assert _body(holding.text).endswith(sentence)  # the body says when, before the closing and signature
+    assert _body(holding.text).endswith(sentence)  # the body says when, before the signature
+    assert "Belle soirée" not in holding.text and "lovely evening" not in holding.text  # not after a broken vase
     assert holding.text.startswith(disclosure)  # the conversation's first automated message
     assert holding.body["messaging_type"] == "RESPONSE" and "tag" not in holding.body
     [case] = [c for c in await CMQueue(redis).cases() if c["kind"] == "escalated" and c["sender_id"] == fan(name)]
@@ -161,6 +162,10 @@ async def test_what_the_disclosure_tells_fans_to_write_reaches_a_person(stack, g
         brand.disclosure[language].split("« ")[1].split(" »")[0]
     state = await ask(client, phrase, f"fan-asks-{language}", f"m_asks_{language}")
     assert state["status"] == "escalated" and "intent:ask_human" in state["reasons"], (phrase, state["reasons"])
+    [holding] = await graph.wait_for(f"fan-asks-{language}", 1)
+    first = holding.text.split("\n\n")[0]
+    assert "Brindille" in first and first.count(".") == 1  # told it was talking to a bot, in one sentence …
+    assert phrase not in holding.text  # … and not told how to ask for the person it is being handed to
 
 
 async def test_a_draft_held_on_saturday_night_is_acknowledged_at_once_with_when_the_team_is_back(stack, graph,

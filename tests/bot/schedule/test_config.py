@@ -26,7 +26,8 @@ def test_the_shipped_brand_file_has_staffed_hours_and_a_disclosure():
     assert brand.staffing.mode in ("autopilot", "approve_first")
     assert len(brand.staffing.weekly[0]) == 2 and brand.staffing.weekly[6] == ()
     assert brand.staffing.hours_on(dt.date(2027, 5, 17)).why == "holiday_worked"  # Whit Monday worked
-    assert set(brand.disclosure) == {"fr", "en"} and set(brand.staffing_messages) == {"fr", "en"}
+    assert set(brand.disclosure) == {"fr", "en"}
+    assert set(brand.staffing_messages) == {"fr", "en", "es", "de", "it"}  # the brand's, and its notices' languages
 
 
 @pytest.mark.parametrize("change, named", [
@@ -47,6 +48,8 @@ def test_the_shipped_brand_file_has_staffed_hours_and_a_disclosure():
     ({"exceptions": [{"from": "2027-08-20", "to": "2027-08-01", "closed": True}]}, "to is before from"),
     ({"messages": {"fr": {"away": "À {jour}."}, "en": {"away": "On {day}."}}}, "staffing.messages.fr.away"),
     ({"messages": {"fr": {"away": "Le {day}."}}}, "staffing.messages.en.away missing"),
+    ({"messages": {"fr": {"away": "Le {day}."}, "en": {"away": "On {day}."}, "pt": {"away": "Em {day}."}}},
+     "no day and time wording for language 'pt'"),
     ({"opening": {}}, "unknown key opening"),
 ])
 def test_a_bad_staffing_section_is_refused_naming_the_key(change, named):

@@ -32,7 +32,9 @@ def test_the_away_sentence_in_each_language_and_only_when_away():
     night = coverage(BRAND, dt.datetime(2027, 3, 13, 23, 0, tzinfo=PARIS))
     assert away_sentence(BRAND, night, "fr") == "Notre équipe vous répondra lundi 15 mars à partir de 9 h."
     assert away_sentence(BRAND, night, "en") == "Our team will reply on Monday 15 March from 9 am."
-    assert away_sentence(BRAND, night, "de") == "Notre équipe vous répondra lundi 15 mars à partir de 9 h."
+    assert away_sentence(BRAND, night, "de") == "Unser Team antwortet Ihnen am Montag, 15. März ab 9 Uhr."
+    assert away_sentence(BRAND, night, "es") == "Nuestro equipo le responderá el lunes 15 de marzo a partir de las 9:00."
+    assert away_sentence(BRAND, night, "it") == "Il nostro team le risponderà lunedì 15 marzo dalle 9:00."
     lunch = coverage(BRAND, dt.datetime(2027, 3, 10, 12, 45, tzinfo=PARIS))
     assert away_sentence(BRAND, lunch, "en") == "Our team will reply on Wednesday 10 March from 1:30 pm."
     staffed = coverage(BRAND, dt.datetime(2027, 3, 10, 10, 0, tzinfo=PARIS))
@@ -53,3 +55,16 @@ def test_approve_first_holds_what_would_be_sent_and_nothing_else_changes():
     assert held.route == HOLD and held.reasons[0] == "staffed:approve_first" and "intent:opening_hours" in held.reasons
     complaint = Analysis("Mon vase est arrivé cassé", "complaint", 0.95, "fr", tone=CALM)
     assert decide(complaint, Context(review_sends=True), cfg).route == ESCALATE
+
+
+def test_a_fan_told_in_another_language_is_told_when_the_team_answers_in_it():
+    """Spanish, German and Italian fans get the brand's notice in their language (``other_languages``), with
+    when the team is back; a language with no notice gets the English one, with the English sentence."""
+    night = coverage(BRAND, dt.datetime(2027, 3, 13, 23, 0, tzinfo=PARIS))
+    spanish = with_away(BRAND.other_languages["es"], BRAND, night, "es")
+    assert spanish.startswith("Gracias por su mensaje.")
+    assert spanish.endswith("Nuestro equipo le responderá el lunes 15 de marzo a partir de las 9:00.")
+    portuguese = with_away(BRAND.other_languages["en"], BRAND, night, "pt")
+    assert portuguese.endswith("Our team will reply on Monday 15 March from 9 am.")
+    staffed = coverage(BRAND, dt.datetime(2027, 3, 10, 10, 0, tzinfo=PARIS))
+    assert with_away(BRAND.other_languages["de"], BRAND, staffed, "de") == BRAND.other_languages["de"]

@@ -38,3 +38,13 @@ def test_the_away_sentences_of_the_issue():
     assert away_text("Our team will reply on {day} from {time}.", opening, "en") == \
         "Our team will reply on Tuesday 15 July from 9 am."
     assert moment_text(opening, "en", "american") == "Tuesday, July 15, 9 am"
+
+
+@pytest.mark.parametrize("language, day, time", [
+    ("es", "martes 15 de julio", "13:30"),
+    ("de", "Dienstag, 15. Juli", "13:30 Uhr"),
+    ("it", "martedì 15 luglio", "13:30"),
+])
+def test_the_other_languages_a_notice_is_written_in(language, day, time):
+    assert day_text(dt.date(2025, 7, 15), language) == day
+    assert time_text(dt.time(13, 30), language) == time
