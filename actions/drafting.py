@@ -9,6 +9,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from bot.brand import Brand
+from bot.knowledge.problems import reported
 from bot.language import detect_language
 from bot.pipeline.analysis import meta_from_parse
 from bot.voice import HOLDING, Moment, moment
@@ -56,12 +57,28 @@ def sent_at(tracker: Tracker) -> float:
         else round(time.time(), 3)
 
 
-def holding_reason(intent: str, attachments: list[str] | tuple[str, ...] = ()) -> str:
+APOLOGISING = ("complaint", "order_problem")  # holding texts that open with an apology
+
+
+def holding_reason(intent: str, attachments: list[str] | tuple[str, ...] = (), *, text: str = "",
+                   tone: dict[str, Any] | None = None) -> str:
     """Which holding text fits: the intent's own (complaint, insult…), the attachment one, or the general one —
-    never "we did not understand" for a message that was read and routed to a person."""
+    never "we did not understand" for a message that was read and routed to a person.
+
+    The texts that open with an apology are for a fan who reports a problem: read as a complaint, a calm
+    message that reports none ("mon code promo marche pas 😭 c normal ?" is a question) gets the general
+    text, with no "we are truly sorry". A problem is reported when the tone is negative or angry, or the
+    words say what went wrong (``bot.knowledge.problems``)."""
+    if intent in APOLOGISING and tone is not None and not reports_a_problem(text, tone):
+        return "attachment" if attachments else "person"
     if intent in ("complaint", "order_problem", "insult", "ask_human"):
         return intent
     return "attachment" if attachments else "person"
+
+
+def reports_a_problem(text: str, tone: dict[str, Any]) -> bool:
+    """The fan says something went wrong: a negative or angry tone, or the words of a payment or order problem."""
+    return tone.get("label") in ("negative", "angry") or bool(reported(text))
 
 
 def holding_message(brand: Brand, tracker: Tracker, intent: str, language: str, at: Moment,
@@ -71,7 +88,9 @@ def holding_message(brand: Brand, tracker: Tracker, intent: str, language: str, 
     if language not in brand.languages:
         return brand.other_languages.get(language) or brand.other_languages.get("en") or ""
     metadata = tracker.latest_message.get("metadata") or {}
-    body = brand.holding_text(holding_reason(intent, metadata.get("attachments") or ()), language, **values)
+    latest = tracker.latest_message
+    body = brand.holding_text(holding_reason(intent, metadata.get("attachments") or (), text=latest.get("text") or "",
+                                             tone=latest.get("tone")), language, **values)
     return brand.shape(body, language, kind=HOLDING, first_name=first_name, at=at) if body else ""
 
 

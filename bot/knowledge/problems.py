@@ -70,6 +70,10 @@ _ORDER = [
     r"\b(?:est|sont|etait|etaient|a ete|ont ete|arrive|arrivee|arrives|arrivees|recu|recue|recus|recues)\s+"
     r"(?:\S+\s+){0,2}(?:casse|brise|abime|endommage|fele|fissure|ebreche|dechire|tache|raye|cabosse"
     r"|defectueu)\w*",
+    r"\b(?:arrive|recu|livre|colis|commande)\w*\s+(?:\S+\s+){0,2}avec\s+(?:un|une|des|deux|trois|le|la|les)\s+"
+    r"(?:\S+\s+){0,2}(?:casse|brise|abime|endommage|fele|fissure|ebreche|dechire|tache|raye|cabosse)\w*",
+    r"\b(?:arrived|came|received|delivered|got)\s+(?:\S+\s+){0,2}with\s+(?:a|an|two|three|some|the)\s+"
+    r"(?:\S+\s+){0,1}(?:broken|damaged|cracked|chipped|shattered|torn|stained|dented)\b",
     r"\b(?:arrived|came|was|were|is|are|got it|received it|delivered)\s+(?:\S+\s+){0,2}(?:broken|damaged|cracked"
     r"|chipped|shattered|smashed|torn|ripped|stained|scratched|dented|crushed|faulty|defective|in pieces)\b",
     r"\b(?:broken|damaged|cracked|chipped|shattered|smashed|torn|stained|faulty|defective)\s+(?:\S+\s+)?"

@@ -64,3 +64,11 @@ def test_routine_questions_report_nothing(text):
 def test_the_words_that_show_it_are_given():
     [reason] = reported("J'ai été DÉBITÉE 2 fois pour ma commande")
     assert reason == "payment_problem:debitee 2 fois"
+
+
+@pytest.mark.parametrize("text", [
+    "Ma commande est arrivée avec un bol ébréché",
+    "The parcel arrived with a cracked lid",
+])
+def test_an_order_that_arrived_with_a_damaged_item(text):
+    assert [r.split(":")[0] for r in reported(text)] == [ORDER]
