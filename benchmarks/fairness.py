@@ -41,6 +41,7 @@ try:
     from bot.pipeline.flood import Overflow
 except ImportError:  # a Relais without the per-sender limit: measured for comparison, nothing in overflow
     Overflow = None
+from benchmarks.load import pct
 from bot.tools.launcher import Stack, start_rasa, start_redis
 from bot.tools.training import ensure_model, rasa_env
 from tests.chaos_helpers import FINAL, Deployment, FanMessage, Poster, new_psid, relais_env
@@ -49,13 +50,6 @@ from tests.helpers import DEMO_PAGE_ID, PAGE_TOKEN, free_port
 
 PROBES = ("Vous êtes ouverts dimanche ?", "Vous livrez en Belgique ?", "Combien coûte la livraison ?",
           "Do you ship to the UK?", "Comment retourner un article ?")
-
-
-def pct(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    values = sorted(values)
-    return values[min(len(values) - 1, max(0, round(q / 100 * (len(values) - 1))))]
 
 
 def seconds(value: float | None) -> str:
