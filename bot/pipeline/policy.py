@@ -126,6 +126,9 @@ class Context:
     """What the conversation so far adds to one message."""
 
     with_human: bool = False  # an escalation is pending: a person owns the conversation
+    # … for a problem the bot escalated (not a person chatting live from the platform's inbox): a routine
+    # question the bot is sure of is still answered beside them, and the person sees it
+    answers_beside_person: bool = False
     repeated: bool = False  # the fan sent the same text moments ago
     tone_history: tuple["ToneMark", ...] = ()  # the tones of the fan's earlier messages, newest first
     review_sends: bool = False  # the CM team is in and the brand approves every draft first (bot.schedule)
@@ -204,7 +207,7 @@ def out_of_domain(a: Analysis, cfg: PolicyConfig) -> bool:
 
 def escalation_reasons(a: Analysis, ctx: Context, cfg: PolicyConfig) -> list[str]:
     reasons = []
-    if ctx.with_human:
+    if ctx.with_human and not ctx.answers_beside_person:
         reasons.append("conversation_with_human")
     if a.language not in cfg.languages and not a.short_kind:
         reasons.append(f"language:{a.language}")
@@ -246,7 +249,19 @@ def reports_trouble(reasons: list[str]) -> bool:
 
 
 def decide(a: Analysis, ctx: Context, cfg: PolicyConfig) -> Decision:
-    """Escalate on any escalation reason; else hold on any doubt; else send."""
+    """Escalate on any escalation reason; else hold on any doubt; else send.
+
+    While a person owns the conversation for a problem the bot escalated, only a routine answer the bot is
+    sure of goes out (``answered_beside_person``); anything else joins the person's case as a follow-up."""
+    decision = _decide(a, ctx, cfg)
+    if ctx.with_human and ctx.answers_beside_person:
+        if decision.route != SEND:
+            return Decision(ESCALATE, ["conversation_with_human", *decision.reasons])
+        return Decision(SEND, ["answered_beside_person", *decision.reasons])
+    return decision
+
+
+def _decide(a: Analysis, ctx: Context, cfg: PolicyConfig) -> Decision:
     reasons = escalation_reasons(a, ctx, cfg)
     if reasons:
         return Decision(ESCALATE, reasons)

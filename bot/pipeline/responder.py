@@ -106,11 +106,15 @@ class Responder:
             return
         language = state.get("language") or detect(
             message.text, await self.dialogue.slots.language(message.conversation_id))[0]
-        with_human = await self.handoff.state(message.conversation_id) is not None
+        handoff = await self.handoff.state(message.conversation_id)
+        with_human = handoff is not None
+        # A person replying from the platform's own inbox is chatting live: the bot says nothing there. A person
+        # owning a problem the bot escalated: routine questions are still answered beside them.
+        beside = with_human and not any(str(r).startswith("handled_elsewhere:") for r in handoff.get("reasons") or [])
         if status == "drafted":
             draft = Draft(state.get("texts", []), state.get("meta", {}))
         else:
-            draft = await self._understand(message, language, with_human)
+            draft = await self._understand(message, language, with_human and not beside)
             if draft is None:
                 reasons = ["nlu_unavailable"] + (["arrived_late"] if late else [])
                 await self._hold(delivery, None, Draft(), Decision(HOLD, reasons), token)
@@ -126,7 +130,7 @@ class Responder:
             has_draft=bool(draft.text.strip()) or with_human,
             draft_issues=tuple(i["word"] for i in draft.meta.get("proofreading", [])) + unchecked)
         cover = self._coverage()
-        context = Context(with_human=with_human, repeated=await self.recent.repeated(
+        context = Context(with_human=with_human, answers_beside_person=beside, repeated=await self.recent.repeated(
             message.conversation_id, message.message_id, message.text, self.policy.repeat_window_s),
             tone_history=await self.tone_history.before(message.conversation_id, message.message_id),
             review_sends=cover.review_sends)
@@ -141,6 +145,9 @@ class Responder:
         if delivery.over:  # the first message over the sender's limit: the flood goes to a person, recorded
             decision = Decision(ESCALATE, [RATE_LIMITED] + [r for r in decision.reasons if r != RATE_LIMITED])
         if decision.route == SEND:
+            if with_human:  # the person who owns the conversation sees what the bot answered meanwhile
+                await self._file_once(message, token, "follow_up", await self._case(message, analysis, draft,
+                                                                                     decision), state)
             disclosure = await self.disclosure.due(message.conversation_id, self.brand(),
                                                    str(draft.meta.get("language") or language))
             plan = Plan(split_text(_disclosed(disclosure, draft.text), self.max_text[message.platform]))
@@ -278,10 +285,8 @@ class Responder:
             await self.disclosure.forget(message.conversation_id)  # told again once the bot is back
         if not state.get("case_filed"):
             case = await self._case(message, analysis, draft, decision, holding_message=holding if new else "")
-            filed = await self.cm_queue.add("escalated" if new else "follow_up", case)
-            if not await self.ledger.fenced_set(message, token, case_filed=filed, route=ESCALATE,
-                                                reasons=decision.reasons):
-                raise LeaseLost("conversation lease lost after filing the case")
+            await self._file_once(message, token, "escalated" if new else "follow_up", case, state,
+                                  route=ESCALATE, reasons=decision.reasons)
         if new and holding:
             plan = Plan(split_text(holding, self.max_text[message.platform]), kind="holding")
             routed = {"texts": draft.texts, "meta": draft.meta, "route": ESCALATE, "reasons": decision.reasons}
@@ -290,6 +295,16 @@ class Responder:
             await self._record(message, "escalated", decision.reasons, {"draft": draft.text})
         if new:
             await self._hand_over(message)
+
+    async def _file_once(self, message: InboundMessage, token: str, kind: str, case: dict[str, Any],
+                         state: dict[str, Any], **fields: Any) -> None:
+        """File the message's case in the CM queue unless a worker that died did already (``case_filed`` in
+        its ledger state), and record that it is filed, with ``fields``, while the lease is still held."""
+        if state.get("case_filed"):
+            return
+        filed = await self.cm_queue.add(kind, case)
+        if not await self.ledger.fenced_set(message, token, case_filed=filed, **fields):
+            raise LeaseLost("conversation lease lost after filing the case")
 
     async def _hand_over(self, message: InboundMessage) -> None:
         """Pass the conversation to the platform's own inbox when its channel is set to (off by default)."""

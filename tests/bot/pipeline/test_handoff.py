@@ -1,8 +1,9 @@
-"""Angry or unusual fans reach a person: holding message, silent bot, CM case — until resumed."""
+"""Angry or unusual fans reach a person: holding message, case for the CM, routine answers beside them — until resumed."""
 
 import aiohttp
 import pytest
 
+from bot import redis_keys as keys
 from bot.pipeline.cm_queue import CMQueue
 from bot.pipeline.handoff import Handoff
 from bot.pipeline.rasa_client import RasaClient
@@ -48,20 +49,29 @@ async def test_calm_fan_is_answered(gateway, graph, redis):
     assert await CMQueue(redis).cases(conversation=conversation("fan-calm")) == []
 
 
-async def test_bot_stays_silent_after_escalation_until_resumed(gateway, graph, redis, rasa_stack):
+async def test_after_an_escalation_routine_questions_are_answered_and_the_rest_waits_for_the_person(
+        gateway, graph, redis, rasa_stack):
+    """The person owns the problem; a routine question the bot is sure of is still answered beside them, and
+    filed on their case so they see it; anything else ("allo ???") waits for them, with no second holding
+    message."""
     fan, conv = "fan-handoff", conversation("fan-handoff")
     await post_signed(gateway, messenger_event("je veux parler à un humain tout de suite", fan, mid="m_h1"))
     assert (await outcome(redis, "m_h1"))["status"] == "escalated"
     assert len(graph.to(fan)) == 1  # the holding message
 
-    for i, text in enumerate(["Vous ouvrez à quelle heure ?", "allo ???", "allo ???"]):
-        await post_signed(gateway, messenger_event(text, fan, mid=f"m_h{i + 2}"))
-        state = await outcome(redis, f"m_h{i + 2}")
-        assert state["status"] == "escalated"
-        assert "conversation_with_human" in state["reasons"]
-    assert len(graph.to(fan)) == 1  # no answer, no second holding message
+    await post_signed(gateway, messenger_event("Vous ouvrez à quelle heure ?", fan, mid="m_h2"))
+    answered = await outcome(redis, "m_h2")
+    assert answered["status"] == "sent" and "answered_beside_person" in answered["reasons"]
+    await graph.wait_for(fan, 2)
+    assert "boutiques sont ouvertes" in graph.to(fan)[1].text
+    for i in (3, 4):
+        await post_signed(gateway, messenger_event("allo ???", fan, mid=f"m_h{i}"))
+        state = await outcome(redis, f"m_h{i}")
+        assert state["status"] == "escalated" and "conversation_with_human" in state["reasons"]
+    assert len(graph.to(fan)) == 2  # no answer to "allo ???", no second holding message
     kinds = [c["kind"] for c in await CMQueue(redis).cases(conversation=conv)]
-    assert kinds == ["follow_up", "follow_up", "follow_up", "escalated"]
+    assert kinds == ["follow_up", "follow_up", "follow_up", "escalated"]  # the person sees all three
+    assert await redis.exists(keys.handoff(conv))  # still theirs
 
     assert await Handoff(redis, CMQueue(redis)).resume(conv) is True  # relais resume
     assert await Handoff(redis, CMQueue(redis)).resume(conv) is False

@@ -271,3 +271,15 @@ def test_a_reported_problem_goes_to_a_person_whatever_the_intent(text, kind):
     decision = decide(analysis(text, "order_tracking", 0.99, tone=tone()), Context(), CFG)
     assert decision.route == ESCALATE
     assert any(r.startswith(kind + ":") for r in decision.reasons)
+
+
+def test_beside_a_person_only_a_sure_routine_answer_goes_out():
+    beside = Context(with_human=True, answers_beside_person=True)
+    sure = decide(analysis(tone=tone()), beside, CFG)
+    assert sure.route == SEND and sure.reasons[0] == "answered_beside_person"
+    unsure = decide(analysis(confidence=0.6, tone=tone()), beside, CFG)
+    assert unsure.route == ESCALATE and unsure.reasons[0] == "conversation_with_human"  # joins the person's case
+    angry = decide(analysis(tone=tone("angry", angry=0.8, neutral=0.1)), beside, CFG)
+    assert angry.route == ESCALATE
+    live = decide(analysis(tone=tone()), Context(with_human=True), CFG)  # a person chatting from their inbox
+    assert live.route == ESCALATE and live.reasons == ["conversation_with_human"]
