@@ -257,7 +257,8 @@ class Taps:
         """Send the reply (after the disclosure when due), or hold it for a CM when it needs one."""
         r = self.responder
         message = delivery.message
-        hold = [f"proofreading:{issue['word']}" for issue in draft.meta.get("proofreading", [])]
+        hold = [f"proofreading:{issue['word']}" for issue in draft.meta.get("proofreading", [])
+                if issue.get("blocking", True)]  # advice holds nothing
         hold += ["proofreader_unavailable"] if draft.meta.get("proofreading_unavailable") else []
         if tap.action == DRAFT and not draft.text.strip():
             hold.append("no_draft")

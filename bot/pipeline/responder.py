@@ -128,7 +128,8 @@ class Responder:
         analysis = analysis_from_meta(
             message.text, draft.meta, language=language, attachments=message.attachments + message.links,
             has_draft=bool(draft.text.strip()) or with_human,
-            draft_issues=tuple(i["word"] for i in draft.meta.get("proofreading", [])) + unchecked)
+            draft_issues=tuple(i["word"] for i in draft.meta.get("proofreading", []) if i.get("blocking", True))
+            + unchecked)  # advice (style, doubtful) is shown to the CM but holds nothing
         cover = self._coverage()
         context = Context(with_human=with_human, answers_beside_person=beside, repeated=await self.recent.repeated(
             message.conversation_id, message.message_id, message.text, self.policy.repeat_window_s),

@@ -21,6 +21,12 @@ class Issue:
     ``message`` is in the text's language; ``messages`` has it in every
     language of the CM console (``fr``, ``en``). ``suggestions`` are ranked,
     the likeliest first, each a full replacement of the span.
+
+    ``blocking``: a mistake, which keeps the draft from leaving until it is
+    fixed (spelling, agreement, conjugation, a confused word…). Otherwise the
+    problem is **advice**: wording a careful writer avoids (a pleonasm, a
+    dropped « ne », a missing comma), shown to the CM and no reason on its
+    own to hold a draft.
     """
 
     start: int
@@ -31,6 +37,7 @@ class Issue:
     rule: str = ""
     backend: str = ""
     messages: tuple[tuple[str, str], ...] = ()
+    blocking: bool = True
 
     def moved(self, offset: int) -> "Issue":
         """The same issue in a text ``offset`` characters longer before it."""
@@ -47,11 +54,13 @@ class Issue:
         return f"{text[left:self.start]}⟦{text[self.start:self.end]}⟧{text[self.end:right]}"
 
     def as_dict(self, text: str) -> dict:
-        """What the CM queue stores: the span, the word, the messages, the ranked suggestions, the context."""
+        """What the CM queue stores: the span, the word, the messages, the ranked suggestions, the context,
+        and whether the problem holds the draft (``severity``: ``blocking`` or ``advice``)."""
         messages = {"fr": self.message_in("fr"), "en": self.message_in("en")}
         return {"word": self.word, "start": self.start, "end": self.end, "message": self.message,
                 "messages": messages, "suggestions": list(self.suggestions[:5]), "rule": self.rule,
-                "backend": self.backend, "context": self.marked(text)}
+                "backend": self.backend, "context": self.marked(text), "blocking": self.blocking,
+                "severity": "blocking" if self.blocking else "advice"}
 
 
 class Backend(Protocol):
@@ -73,4 +82,15 @@ class Checked:
 
     @property
     def clean(self) -> bool:
+        """Nothing found, not even advice."""
         return not self.issues
+
+    @property
+    def blocking(self) -> list[Issue]:
+        """The mistakes: what keeps the text from leaving as it is."""
+        return [i for i in self.issues if i.blocking]
+
+    @property
+    def advice(self) -> list[Issue]:
+        """What the CM may want to reword; no reason on its own to hold a text."""
+        return [i for i in self.issues if not i.blocking]

@@ -1,14 +1,14 @@
 """Several checkers on one text, as one backend: the shipped French and English proofreaders.
 
-French: Hunspell (spelling, ``hunspell-fr``), Grammalecte (grammar and
-agreement), Relais's own French rules (capitals, « a »/« à », agreement) and
-the n-gram check of real words out of place (« sue » for « sur »). English:
+French: Hunspell (spelling, Debian's French dictionary in all its accepted
+spellings) and Grammalecte (grammar, agreement, set phrases). English:
 Harper (spelling and grammar, British or American), which on the measures of
 ``benchmarks/proofreading.py`` needs no second dictionary beside it.
 
 A text is checked line by line (each checker splits its lines into sentences
 itself); problems two checkers find on the same words are merged into one,
-with the suggestions of both, the first checker's first.
+with the suggestions of both, the first checker's first; it blocks when
+either does.
 
 Drafts are made of the brand's own sentences, so the same lines come back
 message after message: what a line gave is remembered (``cache_key`` names
@@ -91,5 +91,5 @@ def merge(issues: list[Issue]) -> list[Issue]:
             continue
         pooled = tuple(dict.fromkeys(first.suggestions + issue.suggestions))
         backend = first.backend if issue.backend in first.backend else f"{first.backend}+{issue.backend}"
-        by_span[key] = replace(first, suggestions=pooled, backend=backend)
+        by_span[key] = replace(first, suggestions=pooled, backend=backend, blocking=first.blocking or issue.blocking)
     return sorted(by_span.values(), key=lambda i: (i.start, i.end))

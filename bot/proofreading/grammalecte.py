@@ -2,15 +2,31 @@
 
 A virtualenv does not see Debian's dist-packages, so the package is loaded
 explicitly from its Debian location (``GRAMMALECTE_PATH`` overrides it).
-Typography rules are switched off: chat text is not print, and the safe
-typographic fixes are Relais's own (``typography.py``). In the shipped
-proofreader Grammalecte checks grammar only: spelling is Hunspell's
-(``hunspell.py``), whose dictionary knows more words and more names.
 
-A grammar problem found on a name or a title (a capital inside the
-sentence: « à Les Aventures du Joker »), on a word French does not know, or
-next to one (« We have a theme song ») is not reported: French grammar does
-not bind a quoted title or English phrase.
+Grammalecte's options, as its own settings name them:
+
+* **off** — typography (typographic signs, apostrophes, spaces, non-breaking
+  spaces, units, large numbers, ligatures, chemistry, LaTeX/Markdown,
+  final punctuation) and its scanning-error rules: chat text is not print,
+  and the safe typographic fixes are Relais's own (``typography.py``);
+* **on** — every grammar option (agreement, conjugation, infinitive,
+  imperative, questions, participles, verb moods, confusions, set phrases,
+  elisions), hyphens (« dites le nous » → « dites-le-nous »), the validity of
+  dates (« le 31 avril »), and the popular-usage, pleonasm, comma and
+  capitals rules; the dropped « ne » of spoken French too, which Grammalecte
+  leaves off by default.
+
+Its rule families are split the way it labels them: grammar, set phrases,
+hyphens, elisions and dates are **blocking** mistakes; popular usage,
+pleonasms, negation, commas, capitals and repetitions are **advice**
+(:attr:`bot.proofreading.base.Issue.blocking`). In the shipped proofreader
+Grammalecte checks grammar only: spelling is Hunspell's (``hunspell.py``).
+
+A grammar problem found on a name or a title (a capital inside the sentence:
+« offert par Les Jardins de Mona »), on a word French does not know, or next
+to one (« notre offre Back to School ») is not reported: French grammar does
+not bind a name or quoted English, and an unknown word is the spelling
+checker's to report.
 """
 
 from __future__ import annotations
@@ -26,11 +42,17 @@ from bot.proofreading.messages import grammalecte_translations, say, translation
 
 DEBIAN_PATH = Path("/usr/lib/python3/dist-packages/grammalecte")
 _WORD = re.compile(r"[^\W\d_]+(?:[’'\-][^\W\d_]+)*")
-_TITLE_ARTICLES = frozenset({"Le", "La", "Les", "L’", "Au", "Aux", "Du", "Des", "Un", "Une"})
 _ELIDED = re.compile(r"(?i)^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)’")
 _OPENING = re.compile(r"(?:^|[.!?…:;«\"(\n—–-])[\s\u00a0\u202f]*$")
-_OFF = {"typo": False, "apos": False, "esp": False, "nbsp": False, "eepi": False, "tu": False, "num": False,
-        "unit": False, "latex": False, "md": False, "date": False}
+# Typography and scanning errors off; every grammar and style option on (see the module's docstring).
+OPTIONS = {"typo": False, "apos": False, "esp": False, "tab": False, "nbsp": False, "eepi": False, "num": False,
+           "unit": False, "liga": False, "chim": False, "latex": False, "md": False, "html": False,
+           "poncfin": False, "mapos": False, "ocr": False, "idrule": False,
+           "conf": True, "loc": True, "gn": True, "infi": True, "conj": True, "ppas": True, "imp": True,
+           "inte": True, "vmode": True, "eleu": True, "tu": True, "date": True,
+           "bs": True, "pleo": True, "neg": True, "virg": True, "maj": True, "minis": True}
+# Rule families (an error's ``sType``) that flag wording rather than a mistake.
+ADVICE = frozenset({"bs", "pleo", "neg", "virg", "maj", "minis", "redon1", "redon2", "mc"})
 
 
 def _load_module():
@@ -48,7 +70,8 @@ def _load_module():
 
 
 class GrammalecteBackend:
-    """French grammar (agreement, conjugation, confusions) and, when asked, Grammalecte's own spelling."""
+    """French grammar (agreement, conjugation, confusions, set phrases) and, when asked, Grammalecte's own
+    spelling."""
 
     name = "grammalecte"
     languages = frozenset({"fr"})
@@ -56,7 +79,7 @@ class GrammalecteBackend:
     def __init__(self, *, spelling: bool = True) -> None:
         self._checker = _load_module().GrammarChecker("fr")
         engine = self._checker.getGCEngine()
-        engine.setOptions(_OFF)
+        engine.setOptions(OPTIONS)
         self.spelling = spelling
         self._speller = self._checker.getSpellChecker()
 
@@ -71,8 +94,8 @@ class GrammalecteBackend:
         return any(not self._speller.isValid(p) and not self._speller.isValid(p.lower()) for p in parts)
 
     def _quoted(self, text: str, start: int, end: int) -> bool:
-        """The problem lies on a name, a title or quoted English: « à Les Aventures du Joker », « We have a
-        theme song »: French grammar does not apply to them."""
+        """The problem lies on a name, a title or quoted English (« offert par Les Jardins de Mona »,
+        « notre offre Back to School »): French grammar does not apply to them."""
         words = list(_WORD.finditer(text[start:end]))
         if any(self._foreign(w.group(0)) for w in words):
             return True
@@ -81,15 +104,14 @@ class GrammalecteBackend:
             return True
         before = _WORD.findall(text[:start])[-1:]
         after = _WORD.findall(text[end:])[:1]
-        if after and after[0] in _TITLE_ARTICLES and text[end:].lstrip()[:1] not in ".!?…:;":
-            return True  # « à Au cœur de ce pays »: the title's own article
         return any(w[:1].islower() and self._foreign(w) for w in before + after)
 
     def check_sync(self, text: str) -> list[Issue]:
         grammar, spelling = self._checker.getParagraphErrors(text, bSpellSugg=self.spelling)
         issues = [Issue(e["nStart"], e["nEnd"], text[e["nStart"]:e["nEnd"]], e["sMessage"],
                         tuple(e.get("aSuggestions") or ()), e.get("sRuleId", ""), self.name,
-                        grammalecte_translations(e["sMessage"], e.get("sType", ""))) for e in grammar
+                        grammalecte_translations(e["sMessage"], e.get("sType", "")),
+                        blocking=e.get("sType", "") not in ADVICE) for e in grammar
                   if not self._quoted(text, e["nStart"], e["nEnd"])]
         if self.spelling:
             issues += [Issue(e["nStart"], e["nEnd"], e["sValue"], say("spelling", "fr", word=e["sValue"]),

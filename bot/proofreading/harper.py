@@ -7,6 +7,10 @@ from bot.proofreading.messages import harper_translations
 
 # Harper lint kinds that are about style, not mistakes: a brand's voice may use them on purpose.
 _STYLE = {"Style", "Readability", "Enhancement", "WordChoice", "Repetition"}
+# Lint kinds where careful writers differ (a regional word, layout): advice, no reason to hold a draft. Every
+# other kind reported is a mistake: spelling, grammar, agreement, capitals, confused words, an article
+# (“a apple”, Miscellaneous) or an apostrophe (“Its a nice day”, Punctuation).
+ADVICE_KINDS = frozenset({"Regionalism", "Formatting"})
 
 
 class HarperBackend:
@@ -30,7 +34,8 @@ class HarperBackend:
             span = lint.span
             suggestions = tuple(s.replacement_text for s in lint.suggestions if s.replacement_text)
             issues.append(Issue(span.start, span.end, text[span.start:span.end], lint.message, suggestions,
-                                kind, self.name, harper_translations(lint.message, kind)))
+                                kind, self.name, harper_translations(lint.message, kind),
+                                blocking=kind not in ADVICE_KINDS))
         return issues
 
     async def check(self, text: str, language: str) -> list[Issue]:

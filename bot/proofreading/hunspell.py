@@ -1,5 +1,11 @@
-"""Spelling with Hunspell and the dictionaries LibreOffice and Firefox use (Debian's ``hunspell-fr``,
-``hunspell-en-gb``), through ``pyenchant``.
+"""Spelling with Hunspell and the dictionaries LibreOffice and Firefox use, through ``pyenchant``.
+
+French is Debian's ``hunspell-fr-comprehensive`` (Dicollecte's dictionary
+in its « toutes variantes » form): it accepts both the classical spellings
+and those of the 1990 rectifications approved by the Académie française
+(« événement » and « évènement », « connaître » and « connaitre »), so correct
+French is never held for the spelling it chose. English — and the English a
+French text quotes — is ``hunspell-en-gb``.
 
 Each word of the text is looked up as it is written, then — for the forms
 chat text is full of — as its parts: an elided French word (``d’Annecy``,
@@ -7,11 +13,11 @@ chat text is full of — as its parts: an elided French word (``d’Annecy``,
 one (``dites-le-nous``) when every part is. A French text may quote English
 (a song, a product, "click and collect"): an English word is accepted there
 when it stands in an English phrase — next to another word only the English
-dictionary knows, or inside a capitalised title (« Chips and Salsa ») — so a
+dictionary knows, or inside a capitalised title (« Tea and Biscuits ») — so a
 lone "sue" for "sur" is still caught, and so is a French word typed without
-its accents after a French one (« l’émission de television Late Night »). A
+its accents after a French one (« la gamme de decoration Cosy Home »). A
 product's spelling (« iTunes », « eBay ») and a known word behind a French
-prefix (« microalbum ») are words.
+prefix (« microcoffret ») are words.
 
 Words the caller protects (the brand's, the fan's first name) and protected
 spans are skipped before any lookup. Suggestions are ranked by
@@ -37,11 +43,11 @@ WORD = re.compile(r"(?<![\w])[^\W\d_]+(?:[’'\-][^\W\d_]+)*(?![\w])")
 _ELISION = re.compile(r"(?i)^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)[’']")
 # A brand's spelling: a lower-case head and a capital inside (« iTunes », « eBay », « iPhone »).
 _CAMEL_CASE = re.compile(r"^[a-z]{1,2}[A-Z][a-z]+(?:[A-Z][a-z]*)*$")
-# French grammar words after which a word is French, not quoted English (« l’émission de television »).
+# French grammar words after which a word is French, not quoted English (« la gamme de decoration »).
 _FRENCH_GRAMMAR_WORDS = frozenset({"de", "du", "des", "le", "la", "les", "un", "une", "au", "aux", "en", "à", "pour",
                                    "sur", "dans", "par", "et", "mon", "ma", "mes", "ton", "ta", "son", "sa", "ses",
                                    "notre", "votre", "nos", "vos", "ce", "cet", "cette", "ces", "très", "plus"})
-# French prefixes that make new words of known ones (« microalbum », « multiprise »).
+# French prefixes that make new words of known ones (« microcoffret », « multiprise »).
 PREFIXES = ("micro", "mini", "maxi", "méga", "multi", "super", "hyper", "ultra", "anti", "auto", "néo", "semi")
 
 
@@ -53,8 +59,8 @@ def _dictionary(tag: str):
     try:
         return enchant.Dict(tag)
     except enchant.errors.Error as exc:
-        raise ProofreadingUnavailable(f"no Hunspell dictionary {tag} (apt-get install hunspell-fr hunspell-en-gb)"
-                                      ) from exc
+        raise ProofreadingUnavailable(
+            f"no Hunspell dictionary {tag} (apt-get install hunspell-fr-comprehensive hunspell-en-gb)") from exc
 
 
 class HunspellBackend:
@@ -139,7 +145,7 @@ class HunspellBackend:
         return issues
 
     def _unaccented(self, tokens: list, index: int) -> bool:
-        """« l’émission de television Late Night »: a lower-case word that is French once its accents are
+        """« la gamme de decoration Cosy Home »: a lower-case word that is French once its accents are
         restored, after a French grammar word, is French typed without them, not quoted English."""
         word = tokens[index][2]
         if not word.islower() or index == 0:
@@ -151,7 +157,7 @@ class HunspellBackend:
     @staticmethod
     def _in_english_phrase(tokens: list, index: int, text: str = "") -> bool:
         """An English word inside French is quoted English when a neighbour is English too, or a capitalised
-        word inside the sentence — a title's (« Chips and Salsa »)."""
+        word inside the sentence — a title's (« Tea and Biscuits »)."""
         for j in (index - 1, index + 1):
             if not 0 <= j < len(tokens):
                 continue

@@ -4,6 +4,7 @@ Only the remote mode is ever used: language-tool-python's local mode would
 download LanguageTool at run time. Each call has a short timeout, and a
 circuit breaker stops calling a server that keeps failing, so an unresponsive
 server costs one timeout per ``reset_after_s`` instead of one per message.
+A rule of the style or register kind gives advice; every other one blocks.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from bot.proofreading.base import Issue, ProofreadingUnavailable
 log = logging.getLogger("relais.proofreading.languagetool")
 
 LT_LANGUAGES = {"fr": "fr", "en": "en-US"}
+# LanguageTool's issue types (its rules' ``issueType``, from the ITS 2.0 localization-quality types) that are
+# about wording, not mistakes: advice, no reason to hold a draft.
+ADVICE_TYPES = frozenset({"style", "register", "locale-violation", "inconsistency", "terminology"})
 
 
 class CircuitBreaker:
@@ -84,7 +88,8 @@ class LanguageToolBackend:
             raise ProofreadingUnavailable(f"LanguageTool failed: {type(exc).__name__}") from exc
         self.breaker.success()
         return [Issue(m.offset, m.offset + m.error_length, text[m.offset:m.offset + m.error_length], m.message,
-                      tuple(m.replacements), m.rule_id, self.name) for m in matches]
+                      tuple(m.replacements), m.rule_id, self.name,
+                      blocking=getattr(m, "rule_issue_type", "") not in ADVICE_TYPES) for m in matches]
 
     async def check(self, text: str, language: str) -> list[Issue]:
         return await asyncio.to_thread(self.check_sync, text, language)

@@ -1,16 +1,19 @@
 """The proofreader Relais uses: safe fixes, then the right checker per language, the brand's words accepted.
 
 Without ``LANGUAGETOOL_URL``, the embedded checkers are used: for French
-Hunspell's spelling, Grammalecte's grammar, Relais's French rules (capitals,
-« a »/« à », agreement, English titles) and the n-gram check of real words out
-of place; for English Harper. With it, LanguageTool checks both languages; when it is
-unavailable (timeout, circuit open) the embedded checker of that language
-takes over, so a draft is never sent unchecked.
+Hunspell's spelling and Grammalecte's grammar; for English Harper. With it,
+LanguageTool checks both languages; when it is unavailable (timeout, circuit
+open) the embedded checker of that language takes over, so a draft is never
+sent unchecked. Each problem is blocking or advice
+(:attr:`bot.proofreading.base.Issue.blocking`); :attr:`Checked.blocking`
+lists the ones that hold a draft.
 
-Whatever the checker, nothing protected is flagged: URLs, e-mail addresses,
-order numbers, hashtags, @handles and emoji, the fan's first name, and the
-brand's own words (``brand.yml``: name, vocabulary, signature). The brand is
-read through :func:`bot.brand.current_brand` at each check, so a product
+A misspelt word one or two letters from one of the brand's words gets that
+word as its first suggestion, whichever checker flagged it. Whatever the
+checker, nothing protected is flagged: URLs, e-mail addresses, order
+numbers, hashtags, @handles and emoji, the fan's first name, and the brand's
+own words (``brand.yml``: name, vocabulary, signature). The brand is read
+through :func:`bot.brand.current_brand` at each check, so a product
 added to ``brand.yml`` is accepted from the next message on, without a
 restart.
 
@@ -24,42 +27,29 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from bot.brand import Brand, current_brand
 from bot.errors import ConfigError
 from bot.proofreading.base import Backend, Checked, Issue, ProofreadingUnavailable
 from bot.proofreading.protected import Vocabulary, brand_words, protected_spans
+from bot.proofreading.suggestions import close_words
 from bot.proofreading.typography import apply_safe_fixes
 
 log = logging.getLogger("relais.proofreading")
 
 
 def french_checker():
-    """Hunspell spelling, Grammalecte grammar, Relais's French rules (capitals, agreement, counts, places,
-    word orders French never writes, English titles) and the n-gram check of words that do not fit where
-    they stand: the French that ships."""
-    from bot.proofreading.agreement import Agreement
+    """Hunspell's spelling and Grammalecte's grammar: the French that ships."""
     from bot.proofreading.combined import Combined
-    from bot.proofreading.confusion import ContextChecker
-    from bot.proofreading.french import FrenchRules
     from bot.proofreading.grammalecte import GrammalecteBackend
     from bot.proofreading.hunspell import HunspellBackend
-    from bot.proofreading.names import NameRules
-    from bot.proofreading.places import PlaceRules
-    from bot.proofreading.quantities import QuantityRules
-    from bot.proofreading.sequences import SequenceRules
-    from bot.proofreading.titles import TitleRules
 
-    grammalecte = GrammalecteBackend(spelling=False)
-    hunspell = HunspellBackend("fr")
-    return Combined("fr", [hunspell, grammalecte, FrenchRules(grammalecte.morph), Agreement(grammalecte.morph),
-                           QuantityRules(grammalecte.morph), PlaceRules(grammalecte.morph),
-                           SequenceRules(grammalecte.morph, hunspell.suggest),
-                           NameRules(grammalecte.morph, hunspell.english),
-                           TitleRules(hunspell.english, hunspell.known), ContextChecker(morph=grammalecte.morph)])
+    return Combined("fr", [HunspellBackend("fr"), GrammalecteBackend(spelling=False)])
 
 
 def english_checker(dialect: str = "british"):
@@ -91,6 +81,7 @@ class Proofreader:
         self.splitter = splitter  # optional sentence splitter; each sentence is checked on its own
         self._brand = brand
         self._last_brand: Brand | None = None
+        self._spelled: tuple[Brand | None, dict[str, str]] = (None, {})
         self._locks = {language: threading.Lock() for language in embedded}
 
     @classmethod
@@ -123,6 +114,16 @@ class Proofreader:
         if first_name:
             words = words | Vocabulary.of([first_name])
         return words
+
+    def _spellings(self) -> dict[str, str]:
+        """The brand's words as the brand spells them (« PayPal »), by their lower-case form."""
+        brand = self._last_brand
+        if brand is None:
+            return {}
+        if self._spelled[0] is not brand:
+            self._spelled = (brand, {w.casefold(): w for entry in brand.protected_words
+                                     for w in re.findall(r"[^\W\d_]+", entry)})
+        return self._spelled[1]
 
     def _checked_by(self, backend: Backend, text: str, language: str,
                     skip: Callable[[int, int, str], bool], cache_key=None) -> list[Issue]:
@@ -167,11 +168,32 @@ class Proofreader:
             with self._locks.setdefault(language, threading.Lock()):
                 issues = self._checked_by(backend, fixed, language, skip, cache_key=(base, first_name or ""))
             name = backend.name
-        return Checked(fixed, [i for i in issues if not _ignored(i, fixed, skip)], name)
+        spelled = self._spellings()
+        kept = [with_brand_words(i, words, spelled) for i in issues if not _ignored(i, fixed, skip)]
+        return Checked(fixed, kept, name)
 
     async def check(self, text: str, language: str, *, first_name: str | None = None) -> Checked:
         """Apply the safe fixes, then list what is left to fix (the fan's ``first_name`` is never flagged)."""
         return await asyncio.to_thread(self.check_sync, text, language, first_name)
+
+
+def _misspelling(issue: Issue) -> bool:
+    """A word the checker does not know: Hunspell's and Grammalecte's ``spelling``, Harper's ``Spelling`` and
+    ``Typo``, LanguageTool's spelling rules (``MORFOLOGIK_RULE_…``, ``HUNSPELL_RULE``, ``FR_SPELLING_RULE``)."""
+    rule = issue.rule.upper()
+    return rule in ("SPELLING", "TYPO") or "SPELLING" in rule or rule.startswith(("MORFOLOGIK", "HUNSPELL"))
+
+
+def with_brand_words(issue: Issue, words: Vocabulary, spelled: dict[str, str] | None = None) -> Issue:
+    """A misspelling, with the accepted words one or two letters from it first among its suggestions: a
+    misspelt product or place (« Brindile » → « Brindille ») gets the brand's spelling, which no checker's
+    dictionary has. The checker's suggestions follow. Any other problem is returned as it is."""
+    close = close_words(issue.word, words.words) if _misspelling(issue) else []
+    if not close:
+        return issue
+    spelled = spelled or {}
+    close = [spelled.get(c) or (c[:1].upper() + c[1:] if issue.word[:1].isupper() else c) for c in close]
+    return replace(issue, suggestions=tuple(dict.fromkeys([*close, *issue.suggestions])))
 
 
 def _enclosing_word(text: str, start: int, end: int) -> str:

@@ -4,6 +4,8 @@ Hunspell orders its suggestions by its own edit model. A CM fixing a chat
 reply most often needs the same word with its accents back ("deja" →
 "déjà", "tres" → "très"), then the same word with another case, then the
 closest spelling. Suggestions keep the capital of the word they replace.
+:func:`close_words` finds, among accepted words (the brand's), the ones a
+flagged word is a letter or two from.
 """
 
 from __future__ import annotations
@@ -71,3 +73,29 @@ def rank(word: str, suggestions: list[str], limit: int = MAX_SUGGESTIONS) -> lis
             seen.add(suggestion)
             out.append(suggestion)
     return out[:limit]
+
+
+# Letters added, dropped or changed between a flagged word and an accepted word offered for it.
+CLOSE_EDITS = 2
+
+
+def edits(a: str, b: str) -> int:
+    """Levenshtein distance: the letters to add, drop or change to turn ``a`` into ``b``."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def close_words(word: str, words: frozenset[str], limit: int = MAX_SUGGESTIONS) -> list[str]:
+    """The ``words`` (lower case) at most :data:`CLOSE_EDITS` letters from ``word``, the closest first; none
+    for a word shorter than four letters (too many words are two letters from it) or in ``words`` itself."""
+    folded = word.casefold()
+    if len(folded) < 4 or folded in words:
+        return []
+    close = sorted((edits(folded, w), w) for w in words
+                   if len(w) >= 4 and abs(len(w) - len(folded)) <= CLOSE_EDITS)
+    return [w for distance, w in close if distance <= CLOSE_EDITS][:limit]

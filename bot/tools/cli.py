@@ -269,6 +269,13 @@ def _lint(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _proofread(args: argparse.Namespace) -> int:
+    from bot.proofreading.command import proofread
+
+    text = " ".join(args.text) if args.text else sys.stdin.read()
+    return proofread(text, args.language, args.first_name, as_json=args.json)
+
+
 def _schedule(args: argparse.Namespace) -> int:
     import datetime as dt
 
@@ -342,6 +349,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--brand", help="brand file (default: brand.yml)")
     p.add_argument("--domain", help="Rasa domain (default: domain.yml)")
     p.set_defaults(func=_lint)
+    p = sub.add_parser("proofread", help="proofread a text as a draft is: what blocks, what is advice (exit 1: blocks)")
+    p.add_argument("text", nargs="*", help="the text (default: standard input)")
+    p.add_argument("--language", choices=["fr", "en"], default="fr")
+    p.add_argument("--first-name", help="the fan's first name, never flagged")
+    p.add_argument("--json", action="store_true", help="the problems as the CM queue stores them")
+    p.set_defaults(func=_proofread)
     p = sub.add_parser("schedule", help="the CM team's next openings and closings, and the next public holidays")
     p.add_argument("--at", metavar="'YYYY-MM-DD HH:MM'", help="is the team there then? (the brand's time zone)")
     p.add_argument("--language", choices=["fr", "en"], help="default: the brand's first language")

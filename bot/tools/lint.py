@@ -7,7 +7,8 @@ answers built from the brand's facts (delivery per zone, each boutique's
 hours and address, a public holiday) and each response of ``domain.yml`` (its
 variables filled with sample values). The shape is checked too: a body never
 greets or signs itself (the brand's shape adds both), and every text speaks
-in the brand's grammatical person (``voice.person``). A problem is reported
+in the brand's grammatical person (``voice.person``). A problem is a mistake
+that would hold a draft (advice does not: ``relais proofread`` shows it), reported
 as ``file: key [language]: word: message (suggestions)``.
 """
 
@@ -79,7 +80,7 @@ async def lint(brand_path: Path = DEFAULT_BRAND_FILE, domain_path: Path = DEFAUL
     problems = shape_problems(brand, str(brand_path), str(domain_path), domain)
     for source, key, language, text in texts:
         checked = await proofreader.check(text, language)
-        for issue in checked.issues:
+        for issue in checked.blocking:  # advice (wording a careful writer avoids) holds no draft: not a problem
             hint = f" ({', '.join(issue.suggestions[:3])})" if issue.suggestions else ""
             problems.append(f"{source}: {key} [{language}]: {issue.word!r}: {issue.message}{hint}")
     return len(texts), problems

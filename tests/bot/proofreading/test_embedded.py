@@ -59,3 +59,10 @@ def test_safe_fixes_english():
 def test_safe_fixes_leave_urls_alone():
     text = "Voir https://www.maison-brindille.example/boutiques?ville=lyon : merci"
     assert "https://www.maison-brindille.example/boutiques?ville=lyon" in apply_safe_fixes(text, "fr")
+
+
+async def test_english_mistakes_block_and_regional_words_are_advice(proofreader):
+    checked = await proofreader.check("I ate a apple near the sidewalk.", "en")
+    kinds = {i.word: i.blocking for i in checked.issues}
+    assert kinds == {"a": True, "sidewalk": False}, checked.issues
+    assert [i.word for i in checked.blocking] == ["a"]

@@ -31,15 +31,15 @@ def test_correct_french_passes(french, text):
 
 
 def test_quoted_english_phrase_passes_but_a_lone_english_word_does_not(french):
-    assert french.check_sync("Ajoutez-la à la liste Young at Heart.") == []
+    assert french.check_sync("Notre gamme Made with Love arrive lundi.") == []
     [issue] = french.check_sync("Votre colis part tomorrow matin.")
     assert issue.word == "tomorrow"
 
 
 def test_a_french_word_without_its_accents_is_no_quoted_english(french):
-    [issue] = french.check_sync("Regardez l’émission de television Late Night ce soir.")
-    assert (issue.word, issue.suggestions[0]) == ("television", "télévision")
-    assert french.check_sync("Regardez Late Night Television ce soir.") == []
+    [issue] = french.check_sync("Découvrez la gamme de decoration Cosy Home dès lundi.")
+    assert (issue.word, issue.suggestions[0]) == ("decoration", "décoration")
+    assert french.check_sync("Découvrez la gamme Cosy Home Decoration dès lundi.") == []
 
 
 def test_skip_callback_protects_words(french):
@@ -55,12 +55,19 @@ def test_british_spelling(english):
 
 
 def test_product_spellings_prefixes_and_english_in_titles(french):
-    assert french.check_sync("Écoutez-le sur iTunes ou eBay, en microalbum.") == []
-    assert french.check_sync("Ajoutez-la à la liste Chips and Salsa.") == []
+    assert french.check_sync("Retrouvez-le sur iTunes ou eBay, en microcoffret.") == []
+    assert french.check_sync("Offrez le coffret Tea and Biscuits.") == []
     assert [i.word for i in french.check_sync("Il est arrivé and parti.")] == ["and"]
 
 
 def test_accepted_words_still_mark_an_english_phrase(french):
     # « the » accepted (a brand word) still tells that « at » is quoted English
-    text = "Écoutez Live at the Kings Center."
+    text = "Rendez-vous au Brunch at the Lodge samedi."
     assert french.check_sync(text, skip=lambda s, e, w: w == "the") == []
+
+
+@pytest.mark.parametrize("classical,rectified", [("événement", "évènement"), ("connaître", "connaitre"),
+                                                 ("oignon", "ognon")])
+def test_both_the_classical_and_the_1990_spellings_are_french(french, classical, rectified):
+    assert french.check_sync(f"Un {classical}, un {rectified}.") == []
+

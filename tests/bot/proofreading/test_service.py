@@ -13,14 +13,23 @@ from bot.proofreading.service import Proofreader
 
 
 async def test_french_draft_problems_with_span_messages_and_ranked_suggestions(shipped):
-    checked = await shipped.check("Bonjour, votre colis est deja parti a Lyon.", "fr")
+    checked = await shipped.check("Bonjour, votre colis est deja parti, suivi a partir de demain.", "fr")
     issues = {i.word: i.as_dict(checked.text) for i in checked.issues}
     assert set(issues) == {"deja", "a"}
     deja = issues["deja"]
     assert checked.text[deja["start"]:deja["end"]] == "deja" and deja["suggestions"][0] == "déjà"
     assert deja["messages"] == {"fr": "Mot inconnu : « deja »", "en": "Unknown word: “deja”"}
-    assert issues["a"]["suggestions"] == ["à"] and issues["a"]["messages"]["en"].startswith("“a” is the verb")
-    assert deja["context"] == "Bonjour, votre colis est ⟦deja⟧ parti a Lyon."
+    assert issues["a"]["suggestions"] == ["à"]
+    assert issues["a"]["messages"]["en"] == "Grammar: confusion between similar words"
+    assert deja["context"] == "Bonjour, votre colis est ⟦deja⟧ parti, suivi a partir de demain."
+    assert deja["severity"] == issues["a"]["severity"] == "blocking"
+
+
+async def test_advice_is_listed_apart_from_what_blocks(shipped):
+    checked = await shipped.check("C’est pas grave, votre colis est deja parti.", "fr")
+    assert [i.word for i in checked.blocking] == ["deja"]
+    assert [i.as_dict(checked.text)["severity"] for i in checked.advice] == ["advice"]
+    assert not checked.clean
 
 
 async def test_grammar_issue_has_an_english_message_too(shipped):
@@ -111,3 +120,10 @@ async def test_a_hyphenated_brand_name_is_accepted_whole_in_both_languages():
     # its grammar words are not brand words of their own: « la » alone is still read
     checked = await proofreader.check("Votre colis vous attend à la bureau de poste.", "fr")
     assert "la" in [i.word for i in checked.issues]
+
+
+async def test_a_misspelt_brand_word_is_offered_the_brand_word_as_the_brand_spells_it(shipped):
+    [issue] = (await shipped.check("Merci de votre visite chez Brindile.", "fr")).issues
+    assert issue.word == "Brindile" and issue.suggestions[0] == "Brindille"
+    [issue] = (await shipped.check("You can pay with Paypall.", "en")).issues
+    assert issue.word == "Paypall" and issue.suggestions[0] == "PayPal"

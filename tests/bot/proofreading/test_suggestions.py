@@ -1,6 +1,6 @@
 """Suggestions ranked for a one-click fix: accents restored first, the word's capital kept."""
 
-from bot.proofreading.suggestions import accent_variants, rank, strip_accents
+from bot.proofreading.suggestions import accent_variants, close_words, edits, rank, strip_accents
 
 
 def test_accent_restoration_ranks_first():
@@ -18,3 +18,13 @@ def test_accent_variants():
     assert accent_variants("ou")[0] == "où"
     assert accent_variants("brr") == [] and accent_variants("a" * 12) == []  # nothing to try / too many
     assert strip_accents("Où Noël œuvre") == "Ou Noel oeuvre"
+
+
+def test_accepted_words_close_to_a_flagged_word_closest_first():
+    words = frozenset({"tressalia", "tressa", "brindille", "lin"})
+    assert edits("tresalia", "tressalia") == 1 and edits("lin", "lien") == 1
+    assert close_words("Tresalia", words) == ["tressalia"]
+    assert close_words("Brindile", words) == ["brindille"]
+    assert close_words("Tressal", words) == ["tressa", "tressalia"]
+    assert close_words("lien", words) == []  # « lin » is too short to be told from the words two letters away
+    assert close_words("Brindille", words) == []  # an accepted word is not a typo of itself
