@@ -65,15 +65,14 @@ def replay(conversations: list[dict], base_url: str, wait_s: float) -> list[dict
     out = []
     for c in conversations:
         sender = str(10**15 + uuid.uuid4().int % 10**15)
-        seen = 0
         turns = []
         for text in c["turns"]:
             started = time.monotonic()
+            # the sandbox outbox hands each reply over once: what comes back is what this turn brought
             state, replies = try_message(text, base_url=base_url, sender=sender, platform=c["platform"], wait_s=wait_s)
             turns.append({"fan": text, "status": state.get("status", "no outcome"),
-                          "reasons": state.get("reasons") or [], "replies": replies[seen:],
+                          "reasons": state.get("reasons") or [], "replies": replies,
                           "seconds": round(time.monotonic() - started, 2)})
-            seen = len(replies)
         out.append({**{k: c[k] for k in ("id", "language", "platform")}, "situation": c.get("situation", ""),
                     "turns": turns})
         print(f"{c['id']}: " + ", ".join(t["status"] for t in turns), flush=True)

@@ -108,9 +108,14 @@ class Responder:
             message.text, await self.dialogue.slots.language(message.conversation_id))[0]
         handoff = await self.handoff.state(message.conversation_id)
         with_human = handoff is not None
-        # A person replying from the platform's own inbox is chatting live: the bot says nothing there. A person
-        # owning a problem the bot escalated: routine questions are still answered beside them.
-        beside = with_human and not any(str(r).startswith("handled_elsewhere:") for r in handoff.get("reasons") or [])
+        # Routine questions are still answered beside a person who took the conversation over for something that
+        # is no problem (the fan asked for a person, the bot had no answer, another language). Not beside a
+        # person chatting live from the platform's own inbox, nor in a conversation about a problem: a fan's
+        # next message there is most likely about that problem, and a canned answer to it would read as not
+        # having listened.
+        handed_for = [str(r) for r in (handoff or {}).get("reasons") or []]
+        beside = with_human and not reports_trouble(handed_for) \
+            and not any(r.startswith(("handled_elsewhere:", RATE_LIMITED)) for r in handed_for)
         if status == "drafted":
             draft = Draft(state.get("texts", []), state.get("meta", {}))
         else:
@@ -149,8 +154,8 @@ class Responder:
             if with_human:  # the person who owns the conversation sees what the bot answered meanwhile
                 await self._file_once(message, token, "follow_up", await self._case(message, analysis, draft,
                                                                                      decision), state)
-            disclosure = await self.disclosure.due(message.conversation_id, self.brand(),
-                                                   str(draft.meta.get("language") or language))
+            disclosure = "" if with_human else await self.disclosure.due(  # said once, before the hand-off
+                message.conversation_id, self.brand(), str(draft.meta.get("language") or language))
             plan = Plan(split_text(_disclosed(disclosure, draft.text), self.max_text[message.platform]))
             routed = {"route": SEND, "reasons": decision.reasons, "evidence": analysis.evidence()}
             await self.ledger.set_state(message, **routed)

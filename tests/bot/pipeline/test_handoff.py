@@ -64,6 +64,7 @@ async def test_after_an_escalation_routine_questions_are_answered_and_the_rest_w
     assert answered["status"] == "sent" and "answered_beside_person" in answered["reasons"]
     await graph.wait_for(fan, 2)
     assert "boutiques sont ouvertes" in graph.to(fan)[1].text
+    assert "assistant automatique" not in graph.to(fan)[1].text  # the bot said what it is once, before
     for i in (3, 4):
         await post_signed(gateway, messenger_event("allo ???", fan, mid=f"m_h{i}"))
         state = await outcome(redis, f"m_h{i}")
@@ -79,6 +80,19 @@ async def test_after_an_escalation_routine_questions_are_answered_and_the_rest_w
     await post_signed(gateway, messenger_event("Vous ouvrez à quelle heure le samedi ?", fan, mid="m_h9"))
     assert (await outcome(redis, "m_h9"))["status"] == "sent"
     assert "Le samedi, nos boutiques sont ouvertes" in graph.to(fan)[-1].text
+
+
+async def test_in_a_conversation_about_a_problem_the_person_answers_everything(gateway, graph, redis, rasa_stack):
+    """The fan's next message in a conversation about a broken item is most likely about it: no canned answer."""
+    fan, conv = "fan-broken", conversation("fan-broken")
+    await post_signed(gateway, messenger_event("Mon vase est arrivé cassé, c'est inadmissible !", fan, mid="m_b1"))
+    assert (await outcome(redis, "m_b1"))["status"] == "escalated"
+    await post_signed(gateway, messenger_event("Et je suis remboursée en combien de temps ?", fan, mid="m_b2"))
+    later = await outcome(redis, "m_b2")
+    assert later["status"] == "escalated" and "conversation_with_human" in later["reasons"]
+    assert len(graph.to(fan)) == 1  # the holding message only
+    kinds = [c["kind"] for c in await CMQueue(redis).cases(conversation=conv)]
+    assert kinds == ["follow_up", "escalated"]
 
 
 async def test_same_message_again_is_escalated_as_repetition(gateway, graph, redis):
