@@ -104,6 +104,9 @@ class Settings:
     console_signin_address_slot_s: float = 2.0
     console_hash_concurrency: int = 2
     console_hash_queue: int = 8
+    # The team's service-level target: a fan waiting for a person is answered within this (shown per
+    # conversation in the console).
+    console_first_reply_target_s: int = 3600
     # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (bot/forwarded.py).
     trusted_proxies: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
 
@@ -246,6 +249,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                                                 defaults.console_signin_address_slot_s),
         console_hash_concurrency=env_int(env, "RELAIS_CONSOLE_HASH_CONCURRENCY", defaults.console_hash_concurrency),
         console_hash_queue=env_int(env, "RELAIS_CONSOLE_HASH_QUEUE", defaults.console_hash_queue, minimum=0),
+        console_first_reply_target_s=env_int(env, "RELAIS_CONSOLE_FIRST_REPLY_TARGET_S",
+                                             defaults.console_first_reply_target_s, minimum=60),
         trusted_proxies=parse_proxies(env["RELAIS_TRUSTED_PROXIES"]) if env.get("RELAIS_TRUSTED_PROXIES", "").strip()
         else defaults.trusted_proxies,
     )

@@ -22,10 +22,22 @@ from bot.pipeline.thread import CM, FAN, ThreadEntry
 
 MASK = "•••"
 
+# Characters that reorder or hide text without being seen (a file "‮fdp.exe" reads "exe.pdf"): each is shown
+# to the CM by its name, so what a fan wrote reads as it is.
+INVISIBLE = {"\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
+             "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI", "\u200e": "LRM",
+             "\u200f": "RLM", "\u061c": "ALM", "\u200b": "ZWSP", "\u2060": "WJ", "\ufeff": "BOM"}
+_INVISIBLE = re.compile("[" + "".join(INVISIBLE) + "]")
+
+
+def revealed(text: str) -> str:
+    """``text`` with every direction override and invisible character shown as ⟨its name⟩."""
+    return _INVISIBLE.sub(lambda m: f"⟨{INVISIBLE[m.group()]}⟩", text)
+
 
 def masked(text: str, mentions: dict[str, list[str]] | None) -> str:
     """A fan's text for the list: names and order numbers replaced by •••."""
-    out = ORDER_NUMBER.sub(MASK, text)
+    out = revealed(ORDER_NUMBER.sub(MASK, text))
     for name in sorted((mentions or {}).get("names") or [], key=len, reverse=True):
         if name.strip():
             out = re.sub(rf"\b{re.escape(name)}\b", MASK, out)
@@ -74,6 +86,7 @@ class Entry:
     label: str = ""  # holding message, sent reply, the CM reply's status, the action's name
     diff: str = ""
     message_id: str = ""
+    attachments: tuple[str, ...] = ()  # what the fan sent besides text: image, video, audio, file, sticker…
 
 
 BOT_LABELS = {"holding": "holding", "reply": "sent"}
@@ -97,9 +110,12 @@ def thread(log: list[dict[str, Any]], cases: dict[str, dict[str, Any]], ledger: 
     replied = {(e.message_id, e.route) for e in recorded if e.who not in (FAN, CM)}
     out: list[Entry] = []
     shown: set[str] = set()
+    sent_with = {str(c.get("message_id", "")): tuple(str(a) for a in c.get("attachments") or ())
+                 for c in cases.values()}
     for e in recorded:
         if e.who == FAN:
-            out.append(Entry(FAN, e.at, e.text, label=e.route, message_id=e.message_id))
+            out.append(Entry(FAN, e.at, revealed(e.text), label=e.route, message_id=e.message_id,
+                             attachments=sent_with.get(e.message_id, ())))
         elif e.who == CM:
             if e.message_id not in cm_ids and e.text not in cm_texts:  # else the console's entry says who
                 out.append(Entry(CM, e.at, e.text, label="sent", message_id=e.message_id))
@@ -113,7 +129,8 @@ def thread(log: list[dict[str, Any]], cases: dict[str, dict[str, Any]], ledger: 
             if not case or mid in recorded_fans or mid in shown:  # a message filed twice is shown once
                 continue
             shown.add(mid)
-            out.append(Entry("fan", float(case["at"]), str(case.get("text", "")), message_id=mid))
+            out.append(Entry("fan", float(case["at"]), revealed(str(case.get("text", ""))), message_id=mid,
+                             attachments=sent_with.get(mid, ())))
             if case.get("holding_message") and (mid, "holding") not in replied:
                 out.append(Entry("bot", float(case["at"]), case["holding_message"], label="holding", message_id=mid))
             sent = (ledger.get(mid) or {}).get("plan") or {}
@@ -136,3 +153,54 @@ def thread(log: list[dict[str, Any]], cases: dict[str, dict[str, Any]], ledger: 
 
 def clock(ts: float) -> str:
     return time.strftime("%d/%m %H:%M", time.localtime(ts)) if ts else ""
+
+
+def reason_label(reason: str, language: str) -> str:
+    """A reason the bot held or escalated, in words: ``tone:angry:0.94`` reads « Ton du message : en colère
+    (94 %) », ``attachment:image`` « Pièce jointe : photo »; an unknown code reads as its words."""
+    from bot.console.i18n import STRINGS, translator
+
+    t = translator(language)
+    code, _, rest = reason.partition(":")
+    key = f"reason_{code}"
+    label = t(key) if key in STRINGS else code.replace("_", " ").capitalize()
+    details = []
+    for part in [p for p in rest.split(":") if p]:
+        try:
+            value = float(part)
+        except ValueError:
+            words = [t(f"word_{w}") if f"word_{w}" in STRINGS else t(f"attachment_{w}")
+                     if f"attachment_{w}" in STRINGS else w.replace("_", " ") for w in part.split(",")]
+            details.append(", ".join(words))
+        else:
+            percent = f"{value:.0%}".replace("%", "\u202f%") if language == "fr" else f"{value:.0%}"
+            details.append(percent if "." in part and 0 <= value <= 1 else part)
+    if not details:
+        return label
+    sep = " : " if language == "fr" else ": "
+    return label + sep + " ".join(f"({d})" if d.endswith("%") else d for d in details)
+
+
+def intent_label(intent: str, language: str) -> str:
+    """A topic (an intent of ``brand.yml``) in words: ``returns_refunds`` reads « Retours et remboursements »."""
+    from bot.console.i18n import STRINGS, translator
+
+    key = f"intent_{intent}"
+    return translator(language)(key) if key in STRINGS else intent.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a waiting fan stands against the team's reply target: ``left`` or ``over`` it (a duration)."""
+
+    left: str = ""
+    over: str = ""
+
+
+def target(item: Item, target_s: float, language: str, now: float | None = None) -> Target | None:
+    """The reply target for an open item whose fan waits (None once answered or handled)."""
+    if item.status != "open" or not item.waiting_since or target_s <= 0:
+        return None
+    now = time.time() if now is None else now
+    remaining = item.waiting_since + target_s - now
+    return Target(left=duration(remaining, language)) if remaining > 0 else Target(over=duration(-remaining, language))

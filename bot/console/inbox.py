@@ -41,6 +41,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +62,7 @@ SYNC_BATCH = 500  # cases indexed per round trip
 MAX_ITEM_CASES = 100  # case ids an item keeps: an escalation's newest follow-ups
 MAX_ITEM_REASONS = 20  # reasons an item keeps: its first ones
 PRUNE_BATCH = 1_000  # handled items forgotten per round trip
+SEARCH_TEXT_MAX = 12_000  # characters of folded text an item keeps for searching (its newest)
 
 # KEYS: item; ARGV: "set" or "setnx", then field/value pairs → -1 when the item is gone (nothing written),
 # else what HSET / HSETNX returned. An item forgotten meanwhile is not brought back as a stray hash.
@@ -73,6 +75,18 @@ return redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 
 def _s(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def folded(text: str) -> str:
+    """``text`` for searching: lower case, without accents (« Hélène » finds « helene »)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def search_text(case: dict[str, Any]) -> str:
+    """What a search looks through for a case, folded: the fan's text, the draft, the conversation, the fan."""
+    return folded(" ".join([str(case.get("text", "")), str(case.get("draft") or ""),
+                            str(case.get("conversation", "")), str(case.get("sender_id", ""))]))[-SEARCH_TEXT_MAX:]
 
 
 def sort_score(tone: str, waiting_since: float) -> float:
@@ -107,6 +121,8 @@ class Item:
     first_answer_at: float = 0.0
     case: dict[str, Any] = field(default_factory=dict)
     viewers: list[str] = field(default_factory=list)
+    seen_by: frozenset[str] = frozenset()  # the CMs who opened it once (the others see it as unread)
+    mentions: dict[str, str] = field(default_factory=dict)  # CM named in a note, not yet back → who named them
 
     @property
     def view(self) -> str:
@@ -120,13 +136,16 @@ class Item:
         d = {_s(k): _s(v) for k, v in raw.items()}
         fresh = (time.time() if now is None else now) - keys.CONSOLE_VIEWING_TTL_S
         viewers = sorted(k[7:] for k, v in d.items() if k.startswith("viewer:") and float(v) > fresh)
+        seen_by = frozenset(k[5:] for k in d if k.startswith("seen:"))
+        mentions = {k[8:]: v for k, v in d.items() if k.startswith("mention:")}
         case = json.loads(case) if case else {}
         return cls(d["id"], d["kind"], d["conversation"], d.get("platform", ""), d.get("language", ""),
                    d.get("tone", "neutral"), json.loads(d.get("reasons") or "[]"), json.loads(d.get("cases") or "[]"),
                    float(d.get("opened_at") or 0), float(d.get("waiting_since") or 0), float(d.get("last_at") or 0),
                    d.get("status", "open"), d.get("outcome", ""), d.get("handled_by", ""),
                    float(d.get("handled_at") or 0), d.get("assignee", ""), d.get("sent_by", ""),
-                   float(d.get("first_answer_at") or 0), case=case, viewers=viewers)
+                   float(d.get("first_answer_at") or 0), case=case, viewers=viewers, seen_by=seen_by,
+                   mentions=mentions)
 
     def matches(self, filters: dict[str, str], me: str) -> bool:
         f = filters
@@ -141,12 +160,16 @@ class Item:
         assignee = f.get("assignee", "")
         if assignee and (self.assignee or "none") != (me if assignee == "me" else assignee):
             return False
-        if f.get("q"):
-            haystack = " ".join([str(self.case.get("text", "")), str(self.case.get("draft", "")),
-                                 self.conversation]).casefold()
-            if f["q"].casefold() not in haystack:
-                return False
+        if f.get("q") and not self.found(f["q"]):
+            return False
         return True
+
+    def found(self, query: str, name: str = "") -> bool:
+        """Whether ``query`` is in the fan's text, the draft, the fan's name, e-mail or order number as they
+        wrote it, or the conversation's id — without regard to case or accents."""
+        haystack = folded(" ".join([str(self.case.get("text", "")), str(self.case.get("draft", "")),
+                                    self.conversation, str(self.case.get("sender_id", "")), name]))
+        return all(word in haystack for word in folded(query).split())
 
 
 class Inbox:
@@ -220,7 +243,8 @@ class Inbox:
                 scores.update(self._create(pipe, f"d-{case['id']}", "draft", case, listed=False))
             pipe.zadd(keys.console_open("drafts"), scores)  # listed once each is there whole
             await pipe.execute()
-        return [{"type": "item", "view": "drafts", "id": f"d-{case['id']}"} for case in cases]
+        return [{"type": "item", "view": "drafts", "id": f"d-{case['id']}", "conversation": case["conversation"]}
+                for case in cases]
 
     async def _apply(self, case: dict[str, Any]) -> dict[str, Any] | None:
         kind, conv = case["kind"], case.get("conversation", "")
@@ -251,13 +275,15 @@ class Inbox:
                 item.reasons = list(dict.fromkeys(item.reasons + list(case.get("reasons") or [])))
                 waiting = item.waiting_since or at
                 pipe.set(keys.console_case(item_id), json.dumps(bounded(case), ensure_ascii=False))
+                searched = _s(raw.get(b"search", b""))
                 pipe.hset(keys.console_item(item_id), mapping={
+                    "search": (searched + " " + search_text(case))[-SEARCH_TEXT_MAX:],
                     "cases": json.dumps((item.cases + [case["id"]])[-MAX_ITEM_CASES:]), "tone": item.tone,
                     "reasons": json.dumps(item.reasons[:MAX_ITEM_REASONS]), "waiting_since": waiting,
                     "last_at": at})
                 pipe.zadd(keys.console_open("escalations"), {item_id: sort_score(item.tone, waiting)})
             await pipe.execute()
-        return {"type": "item", "view": "escalations", "id": item_id}
+        return {"type": "item", "view": "escalations", "id": item_id, "conversation": conv}
 
     @staticmethod
     def _create(pipe, item_id: str, kind: str, case: dict[str, Any], *, listed: bool = True) -> dict[str, float]:
@@ -270,7 +296,7 @@ class Inbox:
                    "platform": case.get("platform", ""), "language": str(evidence.get("language") or ""),
                    "tone": tone, "reasons": json.dumps(list(case.get("reasons") or [])[:MAX_ITEM_REASONS]),
                    "cases": json.dumps([case["id"]]), "opened_at": at, "waiting_since": at, "last_at": at,
-                   "status": "open"}
+                   "status": "open", "sender": str(case.get("sender_id", "")), "search": search_text(case)}
         pipe.set(keys.console_case(item_id), json.dumps(bounded(case), ensure_ascii=False))
         pipe.hset(keys.console_item(item_id), mapping=mapping)
         entry = {item_id: sort_score(tone, at)}
@@ -321,6 +347,26 @@ class Inbox:
             for case in cases:
                 await acknowledgement.cancel(self.redis, item.conversation, str(case.get("message_id") or ""))
         return True
+
+    async def reject_to_person(self, item: Item, by: str) -> str:
+        """A rejected draft: the draft item is handled (``rejected``) and the fan's message waits in "needs a
+        person" for a CM to write the reply — in the conversation's open escalation if it has one, else in a
+        new one without the draft. The escalation's id."""
+        await self.close(item.id, "rejected", by)
+        conv = item.conversation
+        existing = _s(await self.redis.get(keys.console_escalation(conv)) or b"")
+        if existing and _s(await self.redis.hget(keys.console_item(existing), "status") or b"") == "open":
+            return existing
+        case = {**item.case, "draft": "", "reasons": list(dict.fromkeys(
+            list(item.case.get("reasons") or item.reasons) + ["draft_rejected"]))}
+        item_id = f"e-{case.get('id') or item.id[2:]}"
+        case.setdefault("conversation", conv)
+        case.setdefault("at", item.waiting_since or item.opened_at)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            self._create(pipe, item_id, "escalation", case)
+            pipe.set(keys.console_escalation(conv), item_id)
+            await pipe.execute()
+        return item_id
 
     async def prune(self, now: float | None = None) -> int:
         """Forget handled items older than 7 days, then the oldest handled past the newest
@@ -381,13 +427,19 @@ class Inbox:
     async def release_send(self, item_id: str) -> None:
         await self.redis.hdel(keys.console_item(item_id), "sent_by")
 
+    async def mention(self, item_id: str, name: str, by: str) -> None:
+        """``by`` named ``name`` in a note: the item shows it to ``name`` until they open it."""
+        await self._set(item_id, {f"mention:{name}": by})
+
     async def mark_viewing(self, item_id: str, name: str) -> None:
-        """``name`` has the item open (shown to the others for 2 minutes, renewed while the page is open)."""
+        """``name`` has the item open (shown to the others for 2 minutes, renewed while the page is open), and
+        has seen it (it is no longer unread for them)."""
         now = time.time()
         key = keys.console_item(item_id)
         stale = [k for k, v in (await self.redis.hgetall(key)).items()
                  if _s(k).startswith("viewer:") and float(v) < now - keys.CONSOLE_VIEWING_TTL_S]
-        if await self._set(item_id, {f"viewer:{name}": f"{now:.0f}"}) >= 0 and stale:
+        stale.append(f"mention:{name}")  # they have seen what they were named for
+        if await self._set(item_id, {f"viewer:{name}": f"{now:.0f}", f"seen:{name}": "1"}) >= 0:
             await self.redis.hdel(key, *stale)
 
     # -- reading -------------------------------------------------------------------------------
@@ -427,13 +479,33 @@ class Inbox:
         return {i: self._cases[i] for i in case_ids if i in self._cases}
 
     async def items(self, view: str, filters: dict[str, str] | None = None, me: str = "",
-                    limit: int = 2000) -> list[Item]:
-        """The view's items in inbox order, filtered; each with its latest case and who is viewing it."""
+                    limit: int = 2000, offset: int = 0) -> list[Item]:
+        """The view's items in inbox order, filtered; each with its latest case and who is viewing it.
+        ``offset`` and ``limit`` pick a page of the view (before filtering)."""
         if view == "handled":
             ids = [_s(i) for i in await self.redis.zrevrangebyscore(
-                keys.CONSOLE_HANDLED, "+inf", time.time() - keys.CONSOLE_HANDLED_TTL_S, start=0, num=limit)]
+                keys.CONSOLE_HANDLED, "+inf", time.time() - keys.CONSOLE_HANDLED_TTL_S, start=offset, num=limit)]
         else:
-            ids = [_s(i) for i in await self.redis.zrange(keys.console_open(view), 0, limit - 1)]
+            ids = [_s(i) for i in await self.redis.zrange(keys.console_open(view), offset, offset + limit - 1)]
+        return await self._load(view, ids, filters, me)
+
+    async def count(self, view: str) -> int:
+        """How many items the view holds."""
+        if view == "handled":
+            return int(await self.redis.zcount(keys.CONSOLE_HANDLED, time.time() - keys.CONSOLE_HANDLED_TTL_S, "+inf"))
+        return int(await self.redis.zcard(keys.console_open(view)))
+
+    async def scores(self, view: str, item_ids: list[str]) -> list[float | None]:
+        """The items' places in their view (lower comes first; handled: newest first, so negated)."""
+        key = keys.CONSOLE_HANDLED if view == "handled" else keys.console_open(view)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for item_id in item_ids:
+                pipe.zscore(key, item_id)
+            found = await pipe.execute()
+        sign = -1 if view == "handled" else 1
+        return [sign * float(f) if f is not None else None for f in found]
+
+    async def _load(self, view: str, ids: list[str], filters: dict[str, str] | None, me: str) -> list[Item]:
         async with self.redis.pipeline(transaction=False) as pipe:
             for item_id in ids:
                 pipe.hgetall(keys.console_item(item_id))
@@ -454,6 +526,54 @@ class Inbox:
                 item.case = cases.get(item.cases[-1], {})
         filters = {k: v for k, v in (filters or {}).items() if v}
         return [i for i in items if i.matches(filters, me)] if filters else items
+
+    async def search(self, query: str, limit: int = 200) -> list[Item]:
+        """Items of every conversation — waiting for a person, drafts, handled — whose fan's name, text, draft
+        or order number matches ``query`` (case and accents aside); open ones first. Each item keeps its
+        folded text for this (``search``), so only the items found are read whole."""
+        words = folded(query).split()
+        if not words:
+            return []
+        now = time.time()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for view in VIEWS[:2]:
+                pipe.zrange(keys.console_open(view), 0, -1)
+            pipe.zrevrangebyscore(keys.CONSOLE_HANDLED, "+inf", now - keys.CONSOLE_HANDLED_TTL_S)
+            ids = [_s(i) for found in await pipe.execute() for i in found]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for item_id in ids:
+                pipe.hmget(keys.console_item(item_id), "search", "platform", "sender")
+            fields = await pipe.execute()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for _, platform, sender in fields:
+                pipe.get(keys.profile(_s(platform or b""), _s(sender or b"")))
+            names = await pipe.execute()
+        hits: list[str] = []
+        for item_id, (text, _, _), name in zip(ids, fields, names):
+            if text is None:  # indexed before items kept their search text: read whole below
+                hits.append(item_id)
+                continue
+            haystack = _s(text) + " " + folded(_s(name or b""))
+            if all(word in haystack for word in words):
+                hits.append(item_id)
+        found: list[Item] = []
+        for start in range(0, len(hits), 500):
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for item_id in hits[start:start + 500]:
+                    pipe.hgetall(keys.console_item(item_id))
+                    pipe.get(keys.console_case(item_id))
+                    pipe.hget(keys.console_item(item_id), "search")
+                raw = await pipe.execute()
+            for item_id, data, case, text in zip(hits[start:start + 500], raw[::3], raw[1::3], raw[2::3]):
+                if not data:
+                    continue
+                item = Item.from_hash(data, now, case)
+                if text is None and not item.found(query):
+                    continue
+                found.append(item)
+                if len(found) >= limit:
+                    return found
+        return found
 
     async def open_count(self) -> int:
         """Open items of every view (none is ever dropped)."""

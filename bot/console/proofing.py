@@ -3,7 +3,8 @@
 The text is checked as the CM typed it (no silent fixes: what they wrote is
 what is sent); each problem comes with its span, its message in the CM's
 language and its ranked suggestions, so the editor can underline it and
-offer the fixes. The shipped proofreader (``bot.proofreading.service``) is
+offer the fixes; the editor shows each explanation beside the text, in the
+CM's language (their choice, else their browser's). The shipped proofreader (``bot.proofreading.service``) is
 loaded on the first check, off the event loop.
 """
 
@@ -16,6 +17,7 @@ from aiohttp import web
 
 from bot.console.auth import CM
 from bot.console.context import Console, console_of
+from bot.console.i18n import pick_language
 from bot.errors import PayloadError
 from bot.proofreading.base import ProofreadingUnavailable
 
@@ -39,7 +41,18 @@ async def problems(console: Console, text: str, language: str, first_name: str |
     checker = await proofreader(console)
     checked = await asyncio.to_thread(checker.check_sync, text, language, first_name, safe_fixes=False)
     return [{"start": i.start, "end": i.end, "word": i.word, "message": i.message_in(ui_language),
-             "suggestions": list(i.suggestions[:5])} for i in checked.issues]
+             "suggestions": offered(i.word, i.suggestions, language)} for i in checked.issues]
+
+
+def offered(word: str, suggestions, language: str) -> list[str]:
+    """The fixes the editor offers for ``word``, best first (five at most). In French a lone « a » is never
+    offered as « A »: it is « a » (avoir) or « à », and a capital would leave the accent missing."""
+    out = []
+    for s in suggestions:
+        if language == "fr" and word.casefold() == "a" and s == "A":
+            continue
+        out.append(s)
+    return out[:5]
 
 
 async def proofread_api(request: web.Request) -> web.Response:
@@ -57,8 +70,9 @@ async def proofread_api(request: web.Request) -> web.Response:
         raise PayloadError(f"text longer than {MAX_TEXT} characters")
     first_name = body.get("first_name") if isinstance(body.get("first_name"), str) else None
     session = request[CM]
+    ui = pick_language(session.language, request.headers.get("Accept-Language", ""))
     try:
-        issues = await problems(console_of(request), text, language, first_name, session.language or "en")
+        issues = await problems(console_of(request), text, language, first_name, ui)
     except ProofreadingUnavailable as exc:
         return web.json_response({"error": exc.public, "issues": []}, status=503)
     return web.json_response({"issues": issues})

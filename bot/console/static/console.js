@@ -53,6 +53,53 @@ async function refreshRows() {
   }
 }
 
+// -- the conversation page: the fan's new messages appear as they arrive ---------------------------
+let threading = null;
+async function refreshThread() {
+  const list = document.getElementById("thread-list");
+  if (!list) return;
+  if (threading) { threading.again = true; return; }
+  threading = {again: false};
+  try {
+    const resp = signedOutIf(await fetch(`/console/item/${document.body.dataset.item}/thread`,
+      {credentials: "same-origin"}));
+    if (resp.ok) list.innerHTML = await resp.text();  // server-rendered, autoescaped
+  } finally {
+    const again = threading.again;
+    threading = null;
+    if (again) refreshThread();
+  }
+}
+
+// One row changed (a new case, a CM opened or handled one): only that row is fetched and put in its place.
+async function refreshRow(id) {
+  const list = document.getElementById("rows");
+  if (!list || !id) return;
+  const url = new URL(list.dataset.src, location.href);
+  url.searchParams.set("id", id);
+  const resp = signedOutIf(await fetch(url, {credentials: "same-origin"}));
+  if (!resp.ok) return;
+  const template = document.createElement("template");
+  template.innerHTML = await resp.text();  // server-rendered, autoescaped
+  const row = template.content.querySelector(".row");
+  const keep = rows()[selected] && rows()[selected].dataset.id;
+  const old = rows().find(r => r.dataset.id === id);
+  const size = parseInt(list.dataset.pageSize, 10);
+  if (!row) { if (old) old.remove(); }
+  else if (old) old.replaceWith(row);
+  else if (list.dataset.paged === "yes") {
+    // A new row: its place in the view's order, if that place is on this page.
+    const score = parseFloat(row.dataset.score), all = rows();
+    const before = all.findIndex(r => parseFloat(r.dataset.score) > score);
+    if (before > 0 || (before === 0 && list.dataset.page === "1")) list.insertBefore(row, all[before]);
+    else if (before < 0 && all.length < size) list.append(row);
+    if (rows().length > size) rows().pop().remove();
+  } else return;
+  list.querySelector(".empty")?.remove();
+  const index = rows().findIndex(r => r.dataset.id === keep);
+  select(index >= 0 ? index : selected);
+}
+
 // -- the navigation bar's counts, kept current on every page --------------------------------------
 let counting = null;
 async function refreshCounts() {
@@ -67,6 +114,9 @@ async function refreshCounts() {
       document.querySelectorAll("[data-count]").forEach((span) => {
         if (span.dataset.count in counts) span.textContent = String(counts[span.dataset.count]);
       });
+      // The tab's title carries what waits, so a CM on another tab sees new work.
+      const waiting = (counts.escalations || 0) + (counts.drafts || 0);
+      document.title = `(${waiting}) ` + document.title.replace(/^\(\d+\) /, "");
     }
   } finally {
     const again = counting.again;
@@ -75,13 +125,68 @@ async function refreshCounts() {
   }
 }
 
+// -- alerts: a sound and a desktop notification for new work, when the CM turned them on --------------
+const ALERTS = "relais-alerts";
+function alertsOn() { return localStorage.getItem(ALERTS) === "on"; }
+
+function showAlerts() {
+  const button = document.getElementById("notify");
+  if (!button) return;
+  button.setAttribute("aria-pressed", String(alertsOn()));
+  button.textContent = alertsOn() ? button.dataset.on : button.dataset.off;
+}
+
+function alertsSetup() {
+  const button = document.getElementById("notify");
+  if (!button) return;
+  showAlerts();
+  button.addEventListener("click", async () => {
+    if (alertsOn()) localStorage.removeItem(ALERTS);
+    else {
+      localStorage.setItem(ALERTS, "on");
+      if (window.Notification && Notification.permission === "default") await Notification.requestPermission();
+    }
+    showAlerts();
+  });
+}
+
+function alertNewWork() {
+  if (!alertsOn() || !document.hidden) return;
+  try {
+    const audio = new AudioContext(), tone = audio.createOscillator(), gain = audio.createGain();
+    tone.frequency.value = 880; gain.gain.value = 0.08;
+    tone.connect(gain).connect(audio.destination);
+    tone.start(); tone.stop(audio.currentTime + 0.15);
+  } catch (_) { /* no sound available */ }
+  if (window.Notification && Notification.permission === "granted") {
+    new Notification(document.getElementById("notify").dataset.title);
+  }
+}
+
+function mentioned(data) {
+  const flash = document.getElementById("mention-flash");
+  const link = flash.querySelector("a");
+  link.href = `/console/item/${encodeURIComponent(data.id)}`;
+  link.textContent = flash.dataset.template.replace("{name}", data.by || "");
+  flash.hidden = false;
+  if (page() === "inbox") refreshRow(data.id);
+  if (alertsOn() && document.hidden && window.Notification && Notification.permission === "granted") {
+    new Notification(link.textContent);
+  }
+}
+
 function live() {
   if (!window.EventSource) return;
   const source = new EventSource("/console/events");
   const onEvent = (e) => {
     const data = JSON.parse(e.data);
+    if (data.type === "mention") {  // a colleague named this CM in a note
+      if (data.to === document.body.dataset.me) mentioned(data);
+      return;
+    }
     if (data.type === "item" || data.type === "handled") refreshCounts();
-    if (page() === "inbox") refreshRows();
+    if (data.type === "item" && data.view) alertNewWork();
+    if (page() === "inbox") { if (data.id) refreshRow(data.id); else refreshRows(); }
     if (page() === "item" && data.id === document.body.dataset.item && data.type === "viewing"
         && data.by && data.by !== document.body.dataset.me) {
       const viewers = document.getElementById("viewers");
@@ -91,6 +196,8 @@ function live() {
       viewers.textContent = viewers.dataset.template.replace("{names}", Array.from(names).join(", "));
       viewers.hidden = false;
     }
+    if (page() === "item" && data.type === "item" && data.conversation
+        && data.conversation === document.body.dataset.conversation) refreshThread();
     if (page() === "item" && data.id === document.body.dataset.item && data.type === "handled") {
       const flash = document.getElementById("live-flash") || document.createElement("p");
       flash.id = "live-flash"; flash.className = "flash error";
@@ -98,7 +205,7 @@ function live() {
       document.querySelector("main").prepend(flash);
     }
   };
-  ["item", "handled", "viewing"].forEach(name => source.addEventListener(name, onEvent));
+  ["item", "handled", "viewing", "mention"].forEach(name => source.addEventListener(name, onEvent));
   // The stream refused (its session ended): find out, and go to the sign-in form if so.
   source.addEventListener("error", async () => {
     if (source.readyState === EventSource.CLOSED) {
@@ -110,6 +217,7 @@ function live() {
   source.addEventListener("open", () => {
     refreshCounts();
     if (page() === "inbox") refreshRows();
+    if (page() === "item") refreshThread();
   });
 }
 
@@ -148,6 +256,16 @@ function renderProof(text, issues) {
   });
   view.append(document.createTextNode(text.slice(at)));
   proof.append(view);
+  const explained = document.createElement("ul");
+  explained.className = "issues";
+  issues.slice().sort((a, b) => a.start - b.start).forEach((issue) => {
+    const li = document.createElement("li");
+    const word = document.createElement("q");
+    word.textContent = issue.word || text.slice(issue.start, issue.end);
+    li.append(word, document.createTextNode(" — " + issue.message));
+    explained.append(li);
+  });
+  proof.append(explained);
   problems.textContent = problems.dataset.template
     ? problems.dataset.template.replace("{n}", issues.length) : issues.length + " ⚠";
   problems.hidden = false; anyway.hidden = false;
@@ -200,8 +318,17 @@ function submit(id) {
   if (form) form.requestSubmit();
 }
 
+// Approving sends the editor's text: the draft as shown, or as the CM edited it.
+function approve() {
+  const button = document.getElementById("approve");
+  if (button) document.getElementById("send-form").requestSubmit(button);
+}
+
 document.addEventListener("keydown", (e) => {
   if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (["BUTTON", "A", "SUMMARY"].includes(document.activeElement.tagName) && (e.key === "Enter" || e.key === " ")) {
+    return;  // the focused control's own action
+  }
   if (["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName)) {
     if (e.key === "Escape") document.activeElement.blur();
     return;
@@ -212,13 +339,19 @@ document.addEventListener("keydown", (e) => {
     else if (e.key === "k") select(selected - 1);
     else if ((e.key === "Enter" || e.key === "o") && current) location.href = current.dataset.href;
     else if (e.key === "e" && current) location.href = current.dataset.href + "#edit";
-    else if (e.key === "a" && current) { const f = current.querySelector("form.approve"); if (f) f.requestSubmit(); }
+    // A draft is approved only once read: "a" opens it, its approve button ready.
+    else if (e.key === "a" && current && current.querySelector(".review")) location.href = current.dataset.href + "#approve";
     else if (e.key === "r" && current) location.href = current.dataset.href + "#resolve";
+    else if (e.key === "x" && current && current.querySelector(".pick")) {
+      const pick = current.querySelector(".pick"); pick.checked = !pick.checked;
+    }
+    else if (e.key === "n" && document.getElementById("next-page")) document.getElementById("next-page").click();
+    else if (e.key === "p" && document.getElementById("prev-page")) document.getElementById("prev-page").click();
     else return;
     e.preventDefault();
   } else if (page() === "item") {
     if (e.key === "e") document.getElementById("editor")?.focus();
-    else if (e.key === "a") submit("approve-form");
+    else if (e.key === "a") approve();
     else if (e.key === "r") submit("resolve-form");
     else return;
     e.preventDefault();
@@ -226,11 +359,12 @@ document.addEventListener("keydown", (e) => {
 });
 
 document.addEventListener("DOMContentLoaded", () => {
-  if (document.body.dataset.me) live();  // signed in: the sign-in page has nothing live to show
+  if (document.body.dataset.me) { live(); alertsSetup(); }  // the sign-in page has nothing live to show
   if (page() === "inbox") select(0);
   if (page() === "item") {
     editorSetup();
     if (location.hash === "#edit") document.getElementById("editor")?.focus();
     if (location.hash === "#resolve") document.getElementById("resolve")?.focus();
+    if (location.hash === "#approve") document.getElementById("approve")?.focus();
   }
 });

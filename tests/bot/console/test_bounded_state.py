@@ -155,7 +155,7 @@ async def test_every_key_of_a_console_scenario_expires_or_is_bounded_in_the_key_
         approved_item, rejected_item = await item_id_for(redis, approved), await item_id_for(redis, rejected)
         escalation = await item_id_for(redis, angry)
         assert (await session.get(f"/console/item/{escalation}")).status == 200
-        await cm_does(session, token, approved_item, "approve", reply_id="reply-approve-1")
+        await cm_does(session, token, approved_item, "approve", reply_id="reply-approve-1", text="It left today.")
         await cm_does(session, token, rejected_item, "reject", reason="not our policy")
         await cm_does(session, token, escalation, "note", text="called the carrier")
         await cm_does(session, token, escalation, "send", reply_id="reply-send-1", text="We are on it, Dan.")

@@ -178,6 +178,8 @@ async def test_keys_move_through_the_inbox_and_approve(browser: Browser, console
     await expect(page.locator(".row.selected")).to_have_attribute("data-id", second_id)
     await page.keyboard.press("k")
     await page.keyboard.press("j")
+    await page.keyboard.press("a")  # opens the draft: it is read before it is approved
+    await page.wait_for_url(f"**/console/item/{second_id}#approve")
     await page.keyboard.press("a")
     await expect(page.locator("#flash")).to_have_text("Sent.")
     assert [m.text for m in console.graph.sent] == ["Hello, second."]

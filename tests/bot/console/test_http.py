@@ -75,8 +75,8 @@ async def test_a_post_without_its_csrf_token_changes_nothing(console: ConsoleGat
             assert resp.status == 403, await resp.text()
         assert console.graph.sent == []
         assert await console.redis.xlen(keys.CONSOLE_AUDIT) == 0
-        resp = await session.post(f"/console/item/{item}/approve", data={"reply_id": "abcdef123", "csrf": token},
-                                  headers={"Accept": "application/json"})
+        resp = await session.post(f"/console/item/{item}/approve", headers={"Accept": "application/json"},
+                                  data={"reply_id": "abcdef123", "csrf": token, "text": "Hello there"})
         assert resp.status == 200, await resp.text()
         assert [m.text for m in console.graph.sent] == ["Hello there"]
 
@@ -86,16 +86,16 @@ async def test_approving_goes_through_the_send_engine_and_is_audited(console: Co
     item = await item_id_for(console.redis, mid)
     session, token = await signed_in(console, "bob")
     async with session:
-        resp = await session.post(f"/console/item/{item}/approve", data={"reply_id": "r1r1r1r1", "csrf": token},
-                                  headers={"Accept": "application/json"})
+        resp = await session.post(f"/console/item/{item}/approve", headers={"Accept": "application/json"},
+                                  data={"reply_id": "r1r1r1r1", "csrf": token, "text": "We open at 10."})
         body = await resp.json()
         assert resp.status == 200 and body["done"] == "done_sent"
         [sent] = console.graph.sent
         assert sent.recipient == fan("ann") and sent.text == "We open at 10."
         assert sent.metadata.endswith(f"{mid}.cm-draft:0")  # the send engine's tag, echoed back by the platform
         assert body["platform_ids"] and body["platform_ids"][0].startswith("m_")
-        again = await session.post(f"/console/item/{item}/approve", data={"reply_id": "r2r2r2r2", "csrf": token},
-                                   headers={"Accept": "application/json"})
+        again = await session.post(f"/console/item/{item}/approve", headers={"Accept": "application/json"},
+                                   data={"reply_id": "r2r2r2r2", "csrf": token, "text": "We open at 10."})
         assert again.status == 409 and (await again.json())["name"] == "bob"
         assert len(console.graph.sent) == 1
         audit = await (await session.get("/console/audit")).text()

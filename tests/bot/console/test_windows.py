@@ -105,7 +105,7 @@ async def test_past_seven_days_the_page_says_why_and_offers_no_send(gateway):
         assert f"the window closed on {closed}" in page
         assert 'id="send-form"' not in page and 'id="editor"' not in page and 'id="resolve-form"' in page
         draft_page = await (await session.get(f"/console/item/{stale_draft}")).text()
-        assert 'id="approve-form"' not in draft_page and 'id="window-closed"' in draft_page
+        assert 'id="approve"' not in draft_page and 'id="window-closed"' in draft_page
         drafts = await (await session.get("/console/inbox/drafts")).text()
         assert f'/console/item/{stale_draft}/approve' not in drafts  # no approve button in the list either
         # A hand-made POST is refused too, with the reason, and nothing reaches the platform.
@@ -115,7 +115,8 @@ async def test_past_seven_days_the_page_says_why_and_offers_no_send(gateway):
         body = await resp.json()
         assert body["error"] == "window_refused" and body["closed"] == closed
         assert "outside_reply_window" in body["reason"]
-        resp = await session.post(f"/console/item/{stale_draft}/approve", data={"csrf": token, "reply_id": "late-2"})
+        resp = await session.post(f"/console/item/{stale_draft}/approve",
+                                  data={"csrf": token, "reply_id": "late-2", "text": "Yes, we ship to Belgium."})
         assert resp.status == 409 and "the platform&#39;s reply window closed on" in await resp.text()
         assert console.graph.sent == []
         still = await (await session.get(f"/console/item/{stale_draft}")).text()

@@ -158,7 +158,7 @@ async def console(redis, redis_url, graph):
 
 
 @pytest.mark.parametrize("action, form, cm_sends", [
-    ("approve", {}, True),
+    ("approve", {"text": "Nous ouvrons le dimanche de 11 h à 18 h."}, True),  # approval carries the text seen
     ("reject", {"reason": "nothing to answer"}, False),
 ])
 async def test_none_when_a_cm_handled_the_draft_before_the_delay(workers, graph, redis, console, action, form,
