@@ -58,9 +58,11 @@ def load(path: Path) -> list[dict]:
     return conversations
 
 
-def replay(conversations: list[dict], base_url: str, wait_s: float) -> list[dict]:
-    """Every conversation, turn by turn, on the running stack; what became of each turn."""
-    from bot.tools.tryit import try_message  # the stack's own signed delivery, as ``relais try`` posts it
+def replay(conversations: list[dict], base_url: str, wait_s: float, settle_s: float) -> list[dict]:
+    """Every conversation, turn by turn, on the running stack; what became of each turn. After a turn's
+    outcome the fan reads for ``settle_s`` before writing again, and what reaches them meanwhile (a note
+    sent a moment after a draft was held) belongs to that turn."""
+    from bot.tools.tryit import read_outbox, try_message  # the stack's own delivery, as ``relais try`` posts it
 
     out = []
     for c in conversations:
@@ -70,6 +72,9 @@ def replay(conversations: list[dict], base_url: str, wait_s: float) -> list[dict
             started = time.monotonic()
             # the sandbox outbox hands each reply over once: what comes back is what this turn brought
             state, replies = try_message(text, base_url=base_url, sender=sender, platform=c["platform"], wait_s=wait_s)
+            if settle_s:
+                time.sleep(settle_s)
+                replies += read_outbox(base_url, c["platform"], sender)
             turns.append({"fan": text, "status": state.get("status", "no outcome"),
                           "reasons": state.get("reasons") or [], "replies": replies,
                           "seconds": round(time.monotonic() - started, 2)})
@@ -113,6 +118,7 @@ def main() -> int:
     play.add_argument("--file", type=Path, help="conversations (default: the newest file)")
     play.add_argument("--base-url", default="http://127.0.0.1:8080")
     play.add_argument("--wait", type=float, default=30.0, help="seconds a turn may take")
+    play.add_argument("--settle", type=float, default=3.0, help="seconds the fan reads before the next turn")
     play.add_argument("--out", type=Path, required=True)
     count = sub.add_parser("tally", help="the table of a judged transcript")
     count.add_argument("transcript", type=Path)
@@ -120,7 +126,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.command == "replay":
         path = args.file or newest()
-        transcript = replay(load(path), args.base_url, args.wait)
+        transcript = replay(load(path), args.base_url, args.wait, args.settle)
         args.out.write_text(json.dumps(transcript, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"{sum(len(c['turns']) for c in transcript)} turns of {len(transcript)} conversations from {path.name} "
               f"→ {args.out}")

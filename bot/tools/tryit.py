@@ -49,5 +49,10 @@ def try_message(text: str, *, base_url: str, sender: str, platform: str | None =
         if state.get("status") in FINAL_STATES:
             break
         time.sleep(0.05)
-    replies = [item["text"] for item in _get_json(f"{base_url}/sandbox/outbox/{platform}/{sender}", token)]
-    return state, replies
+    return state, read_outbox(base_url, platform, sender)
+
+
+def read_outbox(base_url: str, platform: str, sender: str) -> list[str]:
+    """The replies the fan got since the outbox was last read (the sandbox hands each over once)."""
+    token = local_env().get("RELAIS_SANDBOX_TOKEN", "")
+    return [item["text"] for item in _get_json(f"{base_url}/sandbox/outbox/{platform}/{sender}", token)]
