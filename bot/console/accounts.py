@@ -26,7 +26,7 @@ from redis.exceptions import WatchError
 
 from bot import redis_keys as keys
 from bot.console.passwords import PasswordChecker
-from bot.console.totp import OneTimeCodes, new_secret, provisioning_uri  # noqa: F401  (provisioning_uri: the CLI's)
+from bot.console.totp import OneTimeCodes, new_secret
 from bot.errors import RelaisError
 
 ROLES = ("cm", "admin")

@@ -36,9 +36,9 @@ _PAYMENT = [
     # charged / debited / billed twice or more
     # ("payer en 3 fois" is paying in instalments: "en" before the count is no report)
     rf"\b(?:debit|prelev|factur|encaiss|pay|charg)\w*\s+{_W}{{0,4}}(?<!en )(?:deux|2|trois|3|plusieurs)\s*(?:fois|x)\b",
-    rf"\b(?:double|deux|2|plusieurs)\s+(?:debits?|prelevements?|paiements?|facturations?|transactions?)\b",
+    r"\b(?:double|deux|2|plusieurs)\s+(?:debits?|prelevements?|paiements?|facturations?|transactions?)\b",
     rf"\b(?:charged|billed|debited|taken|paid|charging|billing)\s+{_W}{{0,4}}(?:twice|two times|2 times|three times"
-    rf"|double|2x)\b",
+    r"|double|2x)\b",
     r"\bdouble[- ]?(?:charged|charge|billed|billing|payment|debit)\b",
     r"\b(?:charged|billed)\s+(?:me\s+)?(?:two|2|three|3)\s+times\b",
     # a refund not received / still awaited
@@ -47,7 +47,7 @@ _PAYMENT = [
     rf"\brembourse\w*\s+{_W}{{0,5}}(?:pas|jamais|toujours pas|toujours rien)\s+{_W}{{0,2}}"
     r"(?:recu|arrive|eu|vu|effectue|fait|passe|tombe|verse)",
     rf"\b(?:attends?|attendons|j'attends|attente)\s+{_W}{{0,3}}(?:mon|le|un|du|votre|d'un)\s+rembourse",
-    rf"\b(?:toujours|jamais)\s+(?:pas\s+)?(?:ete\s+)?rembourse",
+    r"\b(?:toujours|jamais)\s+(?:pas\s+)?(?:ete\s+)?rembourse",
     rf"\b(?:no|never|not|haven't|have not|hasn't|has not|didn't|did not|still not|yet to)\s+{_W}{{0,3}}"
     r"(?:received|got|gotten|seen|had|get|receive)\s+(?:\S+\s+){0,2}refund",
     rf"\brefund\w*\s+{_W}{{0,5}}(?:not|never|still not|hasn't|has not|haven't|isn't|is not|wasn't)\s+{_W}{{0,2}}"

@@ -38,6 +38,11 @@ return decided
 """
 
 
+def _owned(reasons: list[str]) -> str:
+    """The handoff key's value: since when a person owns the conversation, and why."""
+    return json.dumps({"since": time.time(), "reasons": reasons})
+
+
 class Handoff:
     def __init__(self, redis: Redis, queue: CMQueue, *, ttl_s: int = keys.HANDOFF_TTL_S) -> None:
         self.redis = redis
@@ -51,18 +56,16 @@ class Handoff:
 
     async def begin(self, conversation_id: str, reasons: list[str]) -> bool:
         """Mark the conversation as owned by a person; False if it already was (no new holding message)."""
-        value = json.dumps({"since": time.time(), "reasons": reasons})
-        return bool(await self.redis.set(keys.handoff(conversation_id), value, nx=True, ex=self.ttl_s))
+        return bool(await self.redis.set(keys.handoff(conversation_id), _owned(reasons), nx=True, ex=self.ttl_s))
 
     async def escalate(self, conversation_id: str, message_id: str, token: str, reasons: list[str]) -> bool | None:
         """Mark the conversation as owned by a person for this message, once: True when this message began
         the handoff (its fan gets the holding message), False when a person already owned it, None when
         ``token`` no longer holds the conversation's lease. Asked again for the same message (a retry after
         a crash), the first answer is returned."""
-        value = json.dumps({"since": time.time(), "reasons": reasons})
         raw = await self._escalate(keys=[keys.handoff(conversation_id), keys.message(conversation_id, message_id),
                                          keys.conversation(conversation_id, "lock")],
-                                   args=[token, value, self.ttl_s, keys.MESSAGE_TTL_S])
+                                   args=[token, _owned(reasons), self.ttl_s, keys.MESSAGE_TTL_S])
         if raw is None:
             return None
         return bool(json.loads(raw)["new"])

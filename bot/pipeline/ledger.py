@@ -181,9 +181,6 @@ class Ledger:
         await self._release(keys=[keys.conversation(conversation_id, "lock")], args=[token])
 
     # -- order ---------------------------------------------------------------------------------
-    async def done_seq(self, conversation_id: str) -> int:
-        return int(await self.redis.get(keys.conversation(conversation_id, "done")) or 0)
-
     async def mark_handled(self, conversation_id: str, first: int, last: int | None = None) -> int:
         """Record messages ``first``..``last`` of the conversation as handled; the new watermark."""
         return int(await self._handled(

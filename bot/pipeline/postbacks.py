@@ -196,7 +196,8 @@ class Taps:
         if tap.action == DRAFT:
             draft = await self._draft(delivery, token, state, tap)
             if draft is None:
-                await r._hold(delivery, None, Draft(), Decision(HOLD, ["action_server_unavailable", *reasons]), token)
+                await r._hold(delivery, None, Draft(), Decision(HOLD, ["action_server_unavailable", *reasons]), token,
+                              cover)
                 return True
             await self._send(delivery, token, state, tap, draft, reasons, cover.review_sends)
             return True

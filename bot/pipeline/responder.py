@@ -162,7 +162,7 @@ class Responder:
             await self._finish(delivery, {**state, "texts": draft.texts, "meta": draft.meta, **routed},
                                await self.outbox.deliver(delivery, token, plan))
         elif decision.route == HOLD:
-            await self._hold(delivery, analysis, draft, decision, token)
+            await self._hold(delivery, analysis, draft, decision, token, cover)
         else:
             await self._escalate(delivery, analysis, draft, decision, token, cover, state)
 
@@ -254,7 +254,7 @@ class Responder:
             FAN_WAIT_SECONDS.observe(max(0.0, time.time() - message.timestamp_ms / 1000))
 
     async def _hold(self, delivery: Delivery, analysis: Analysis | None, draft: Draft, decision: Decision,
-                    token: str) -> None:
+                    token: str, cover: Coverage | None = None) -> None:
         """A CM approves (or rewrites) the draft before anything is sent."""
         message = delivery.message
         await self.cm_queue.add("held", await self._case(message, analysis, draft, decision))
@@ -262,7 +262,7 @@ class Responder:
         # Should no CM have answered after the brand's delay, the fan is told once that the team has it; outside
         # staffed hours at once, with when the team is back.
         await acknowledgement.schedule(self.ledger.redis, message, analysis.language if analysis else "", self.brand(),
-                                       staffed=self._coverage().staffed)
+                                       staffed=(cover or self._coverage()).staffed)
 
     async def _escalate(self, delivery: Delivery, analysis: Analysis, draft: Draft, decision: Decision,
                         token: str, cover: Coverage | None = None, state: dict[str, Any] | None = None) -> None:

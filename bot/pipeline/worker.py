@@ -344,7 +344,7 @@ class Worker:
     async def _attempt(self, item: _Held) -> bool:
         """Handle one entry; False when it cannot start yet (it stays held, to be tried again)."""
         delivery, conv = item.delivery, item.conversation
-        message, seq = delivery.message, item.seq
+        seq = item.seq
         keep = False
         try:
             begun = await self._begin(item)
