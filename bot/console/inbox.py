@@ -562,13 +562,12 @@ class Inbox:
                 for item_id in hits[start:start + 500]:
                     pipe.hgetall(keys.console_item(item_id))
                     pipe.get(keys.console_case(item_id))
-                    pipe.hget(keys.console_item(item_id), "search")
                 raw = await pipe.execute()
-            for item_id, data, case, text in zip(hits[start:start + 500], raw[::3], raw[1::3], raw[2::3]):
+            for item_id, data, case in zip(hits[start:start + 500], raw[::2], raw[1::2]):
                 if not data:
                     continue
                 item = Item.from_hash(data, now, case)
-                if text is None and not item.found(query):
+                if data.get(b"search") is None and not item.found(query):
                     continue
                 found.append(item)
                 if len(found) >= limit:

@@ -83,10 +83,6 @@ class GrammalecteBackend:
         self.spelling = spelling
         self._speller = self._checker.getSpellChecker()
 
-    def morph(self, word: str) -> list[str]:
-        """Grammalecte's morphologies of ``word`` (``[">liste/:N:f:s/*", …]``), empty when unknown."""
-        return self._speller.getMorph(word)
-
     def _foreign(self, word: str) -> bool:
         """A word French does not know (« have », « astronauts »); elided and hyphenated forms by their parts."""
         word = _ELIDED.sub("", word.replace("'", "’"))
